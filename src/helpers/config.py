@@ -1,0 +1,88 @@
+"""Profiles (``params/<profile>.yaml``) and the validation of notebook parameters.
+
+A profile holds every setting of a run in one visible place: ``seed`` and the
+parameters of each notebook under ``steps``. Notebooks keep literals in their
+``parameters`` cell and call :func:`validate` in the next cell, which raises
+:class:`ParamError` naming the parameter, its value and what was expected, before any
+heavy work starts.
+
+Explained in the book's appendix "How this book runs".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILES = ("ci", "default", "full")
+
+
+class ParamError(ValueError):
+    """A parameter with a value the notebook cannot use."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a parameter must be: ``check(value)`` is true, described by ``expected``."""
+
+    expected: str
+    check: Callable[[Any], bool]
+
+
+def integer(lo: int | None = None, hi: int | None = None) -> Rule:
+    desc = "an integer" + (f" >= {lo}" if lo is not None else "") + (f" <= {hi}" if hi is not None else "")
+    return Rule(desc, lambda v: isinstance(v, int) and not isinstance(v, bool)
+                and (lo is None or v >= lo) and (hi is None or v <= hi))
+
+
+def number(lo: float, hi: float, lo_open: bool = False) -> Rule:
+    desc = f"a number in {'(' if lo_open else '['}{lo}, {hi}]"
+    return Rule(desc, lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                and (v > lo if lo_open else v >= lo) and v <= hi)
+
+
+def one_of(*choices: Any) -> Rule:
+    return Rule(f"one of {list(choices)}", lambda v: v in choices)
+
+
+def subset_of(*choices: str) -> Rule:
+    return Rule(f"a non-empty list drawn from {list(choices)}",
+                lambda v: isinstance(v, list) and bool(v) and all(x in choices for x in v)
+                and len(set(v)) == len(v))
+
+
+def text() -> Rule:
+    return Rule("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip()))
+
+
+def list_of_tasks() -> Rule:
+    return Rule("a list of {name: ..., path: ...} mappings",
+                lambda v: isinstance(v, list) and all(isinstance(x, dict) and set(x) == {"name", "path"}
+                                                      for x in v))
+
+
+def validate(params: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]:
+    """Check ``params`` against ``rules``; return them unchanged or raise :class:`ParamError`."""
+    for name, rule in rules.items():
+        if name not in params:
+            raise ParamError(f"parameter {name!r} is missing; expected {rule.expected}")
+        if not rule.check(params[name]):
+            raise ParamError(f"parameter {name!r} = {params[name]!r}: expected {rule.expected}")
+    return params
+
+
+def load_profile(profile: str, root: Path) -> dict[str, Any]:
+    """Read ``params/<profile>.yaml``; a clear error for an unknown profile."""
+    path = root / "params" / f"{profile}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in (root / "params").glob("*.yaml"))
+        raise ParamError(f"profile {profile!r}: no file {path}; known profiles: {known}")
+    data = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(data.get("steps"), dict) or not data["steps"]:
+        raise ParamError(f"{path}: expected a non-empty 'steps:' mapping of notebook -> parameters")
+    validate(data, {"seed": integer(0)})
+    return data

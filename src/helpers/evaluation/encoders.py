@@ -1,0 +1,83 @@
+"""Turn texts into embeddings, with a disk cache keyed by model, prompt and texts.
+
+An *encoder* is anything with ``name`` and ``encode(texts, role) -> np.ndarray`` where
+``role`` is ``"query"`` or ``"passage"`` (the e5 prompts; models without prompts ignore
+it). :class:`SentenceTransformerEncoder` wraps a sentence-transformers model and caches
+each call's result under the cache folder, so unchanged models and data are encoded once.
+
+Explained in the book's chapter "Baselines" (section *How we measure*).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from helpers.paths import atomic_write_bytes, cache_dir
+
+
+class Encoder(Protocol):
+    name: str
+
+    def encode(self, texts: list[str], role: str) -> np.ndarray: ...
+
+
+def folder_fingerprint(path: str | Path) -> str:
+    """SHA-256 over every file (name and bytes) below a model folder."""
+    digest = hashlib.sha256()
+    root = Path(path)
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(root)).encode())
+        with open(file, "rb") as handle:
+            while block := handle.read(1 << 22):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+class SentenceTransformerEncoder:
+    """A ``SentenceTransformer`` as an :class:`Encoder`, with an embedding cache.
+
+    Args:
+        model: the loaded model.
+        name: how results name it (the ``model`` column of ``metrics.csv``).
+        fingerprint: identifies the weights for the cache (see :func:`folder_fingerprint`);
+            ``None`` disables the cache.
+        max_seq_length: truncation length used for encoding.
+        batch_size: encoding batch size.
+    """
+
+    def __init__(self, model, name: str, fingerprint: str | None, max_seq_length: int = 128,
+                 batch_size: int = 32) -> None:
+        self.model, self.name, self.fingerprint = model, name, fingerprint
+        self.max_seq_length, self.batch_size = max_seq_length, batch_size
+        self.has_prompts = bool(getattr(model, "prompts", {}).get("query"))
+
+    def _cache_file(self, texts: list[str], role: str) -> Path | None:
+        if self.fingerprint is None:
+            return None
+        digest = hashlib.sha256(f"{role}|{self.max_seq_length}|{self.has_prompts}".encode())
+        for t in texts:
+            digest.update(t.encode())
+            digest.update(b"\x00")
+        return cache_dir() / "embeddings" / self.fingerprint / f"{digest.hexdigest()[:24]}.npy"
+
+    def encode(self, texts: list[str], role: str) -> np.ndarray:
+        path = self._cache_file(texts, role)
+        if path is not None and path.exists():
+            return np.load(path)
+        self.model.max_seq_length = self.max_seq_length
+        out = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            prompt_name=role if self.has_prompts else None, convert_to_numpy=True,
+            show_progress_bar=len(texts) > 2000,
+        ).astype(np.float32)
+        if path is not None:
+            import io
+
+            buf = io.BytesIO()
+            np.save(buf, out)
+            atomic_write_bytes(path, buf.getvalue())
+        return out

@@ -1,0 +1,1 @@
+"""The papermill pipeline, the results table and the book build."""

@@ -1,0 +1,5 @@
+import sys
+
+from helpers.pipeline.cli import main
+
+sys.exit(main())

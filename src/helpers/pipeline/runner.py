@@ -1,0 +1,118 @@
+"""Run the book's notebooks in order with papermill, for one profile.
+
+Each step (a notebook under ``notebooks/``) is executed into
+``runs/<profile>/notebooks/`` with the profile's parameters plus ``run_dir``, ``profile``
+and ``seed``. A step is skipped when its *fingerprint* is unchanged: SHA-256 over the
+notebook source, its parameters, the ``helpers`` sources, ``requirements.lock`` and the
+fingerprint of the step before it (the pipeline is a chain, so a change upstream
+re-runs everything below). The executed notebook is written to a temporary file and
+renamed only after success; the step's record (``runs/<profile>/steps/<step>.json``,
+with its wall time) is written last, so an interrupted step never counts as done.
+
+Explained in the book's appendix "How this book runs".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+from helpers.config import load_profile
+from helpers.paths import atomic_write_text
+from helpers.pipeline import results
+
+
+class StepFailed(RuntimeError):
+    """A notebook cell raised; the message names the notebook and the cell."""
+
+
+def _hash_tree(root: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob(pattern)):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(root: Path, step: str, params: dict, upstream: str) -> str:
+    """What a step's result depends on, as one hash."""
+    digest = hashlib.sha256()
+    digest.update((root / "notebooks" / f"{step}.ipynb").read_bytes())
+    digest.update(json.dumps(params, sort_keys=True, default=str).encode())
+    digest.update(_hash_tree(root / "src" / "helpers", "*.py").encode())
+    digest.update((root / "requirements.lock").read_bytes())
+    digest.update(upstream.encode())
+    return digest.hexdigest()
+
+
+def step_params(profile_data: dict, step: str, run_dir: Path, profile: str) -> dict:
+    params = dict(profile_data["steps"].get(step) or {})
+    params.update(run_dir=str(run_dir), profile=profile, seed=profile_data["seed"])
+    return params
+
+
+def _failed_cell(nb_path: Path) -> str:
+    import nbformat
+
+    if not nb_path.exists():
+        return "unknown cell"
+    nb = nbformat.read(nb_path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+                return f"cell {index} ({first[:60]!r}): {out.get('ename')}: {out.get('evalue')}"
+    return "unknown cell"
+
+
+def run_profile(profile: str, root: Path, only: list[str] | None = None, force: bool = False,
+                log=print) -> list[dict]:
+    """Run every step of ``profile`` (or ``only`` some); return the step records."""
+    import papermill as pm
+
+    data = load_profile(profile, root)
+    run_dir = root / "runs" / profile
+    (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    (run_dir / "steps").mkdir(parents=True, exist_ok=True)
+    records, upstream = [], ""
+    for step in data["steps"]:
+        source = root / "notebooks" / f"{step}.ipynb"
+        if not source.is_file():
+            raise StepFailed(f"profile {profile!r} names step {step!r} but {source} does not exist")
+        params = step_params(data, step, run_dir, profile)
+        fp = fingerprint(root, step, params, upstream)
+        upstream = fp
+        record_path = run_dir / "steps" / f"{step}.json"
+        out_nb = run_dir / "notebooks" / f"{step}.ipynb"
+        previous = json.loads(record_path.read_text()) if record_path.exists() else {}
+        if only and step not in only:
+            records.append(previous)
+            continue
+        if not force and previous.get("fingerprint") == fp and out_nb.exists():
+            log(f"[{profile}] {step}: unchanged, reusing the run of {previous.get('finished')} "
+                f"({previous.get('seconds', 0):.0f} s)")
+            records.append(previous)
+            continue
+        record_path.unlink(missing_ok=True)
+        results.clear_step(run_dir, step)
+        tmp_nb = out_nb.with_name(f".tmp-{step}.ipynb")
+        log(f"[{profile}] {step}: running ...")
+        start = time.time()
+        try:
+            pm.execute_notebook(str(source), str(tmp_nb), parameters=params, kernel_name="python3",
+                                cwd=str(root), progress_bar=False, log_output=False)
+        except Exception as err:  # papermill raises PapermillExecutionError with the cell
+            raise StepFailed(f"[{profile}] step {step} (notebooks/{step}.ipynb) failed in "
+                             f"{_failed_cell(tmp_nb)}; partial notebook: {tmp_nb}") from err
+        tmp_nb.replace(out_nb)
+        seconds = time.time() - start
+        rec = {"step": step, "fingerprint": fp, "seconds": round(seconds, 1),
+               "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "params": params}
+        atomic_write_text(record_path, json.dumps(rec, indent=1, default=str))
+        log(f"[{profile}] {step}: done in {seconds:.0f} s")
+        records.append(rec)
+    return records

@@ -1,0 +1,1 @@
+"""Figures for the book's chapters (matplotlib/seaborn, one function per figure)."""

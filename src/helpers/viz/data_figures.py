@@ -1,0 +1,66 @@
+"""Figures of chapter 1 (data construction): sizes, text lengths, label distributions.
+
+Each function takes a tidy DataFrame and returns a matplotlib ``Figure``.
+Explained in the book's chapter "Data construction".
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+
+def pairs_per_task(sizes: pd.DataFrame):
+    """Bar chart: pairs per task and language, one panel per split."""
+    splits = [s for s in ("train", "validation", "test") if s in set(sizes["split"])]
+    fig, axes = plt.subplots(1, len(splits), figsize=(4.2 * len(splits), 3.6), sharey=False)
+    for ax, split in zip(axes, splits, strict=True):
+        sub = sizes[sizes["split"] == split]
+        sns.barplot(data=sub, x="pairs", y="task", hue="lang", ax=ax, errorbar=None)
+        ax.set_title(split)
+        ax.set_xlabel("pairs")
+        ax.set_ylabel("")
+        if ax is not axes[-1]:
+            ax.get_legend().remove()
+    axes[-1].legend(title="lang", bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def token_lengths(lengths: pd.DataFrame, max_seq_length: int):
+    """Histogram of token counts per text field, with the evaluation truncation marked."""
+    fields = list(dict.fromkeys(lengths["field"]))
+    fig, axes = plt.subplots(1, len(fields), figsize=(3.3 * len(fields), 3.0))
+    for ax, field in zip(axes, fields, strict=True):
+        sub = lengths[lengths["field"] == field]
+        sns.histplot(data=sub, x="tokens", hue="lang", ax=ax, element="step", bins=30, stat="density",
+                     common_norm=False, legend=ax is axes[-1])
+        ax.axvline(max_seq_length, color="black", lw=0.8, ls="--")
+        ax.set_title(field, fontsize=10)
+        ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def label_distribution(counts: pd.DataFrame, title: str):
+    """Horizontal bars: examples per label, coloured by language."""
+    fig, ax = plt.subplots(figsize=(6.5, 0.28 * counts["label"].nunique() + 1.2))
+    sns.barplot(data=counts, x="count", y="label", hue="lang", ax=ax, errorbar=None)
+    ax.set_title(title)
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def headroom(main: pd.DataFrame, bar: float):
+    """Main metric of the un-tuned base model per task and language, with the saturation bar."""
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    sns.barplot(data=main, x="value", y="task", hue="lang", ax=ax, errorbar=None)
+    ax.axvline(bar, color="crimson", ls="--", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("main metric (MRR@10 or label accuracy)")
+    ax.set_ylabel("")
+    ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
