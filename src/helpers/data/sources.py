@@ -43,6 +43,7 @@ class BBCArticle:
     category: str
     headline: str
     body: str
+    lead: str  # the body's first paragraph, which usually restates the headline
 
 
 def _package_data(module: str, *parts: str) -> Path:
@@ -115,10 +116,11 @@ def load_bbc() -> tuple[list[BBCArticle], int]:
             except UnicodeDecodeError:
                 text = raw.decode("latin-1")
             lines = [line.strip() for line in text.splitlines() if line.strip()]
-            headline, body = lines[0], " ".join(lines[1:])
+            headline, paragraphs = lines[0], lines[1:]
+            body = " ".join(paragraphs)
             if body in seen:
                 dropped += 1
                 continue
             seen.add(body)
-            articles.append(BBCArticle(f"{category}/{path.name}", category, headline, body))
+            articles.append(BBCArticle(f"{category}/{path.name}", category, headline, body, paragraphs[0]))
     return articles, dropped

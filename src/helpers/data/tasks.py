@@ -145,7 +145,9 @@ def build_bbc_tasks(articles: list[BBCArticle], seed: int, test_size: int,
     for split, chosen in splits.items():
         for art in chosen:
             tasks["bbc_category"].add(split, art.body, BBC_LABELS[art.category], "en", art.category, art.doc_id)
-            tasks["bbc_headline"].add(split, art.headline, art.body, "en", "", art.doc_id)
+            # the lead paragraph restates the headline; without it the task has headroom
+            rest = art.body[len(art.lead):].strip() or art.body
+            tasks["bbc_headline"].add(split, art.headline, rest, "en", "", art.doc_id)
     return tasks
 
 

@@ -30,16 +30,20 @@ MAIN_METRIC = {"retrieval": "mrr@10", "group": "mrr@10", "label": "label_accurac
 
 
 class _Embedder:
-    """Encodes each distinct (text, role) once per evaluation."""
+    """Encodes each distinct (text, role) once per evaluation, across all tasks."""
 
     def __init__(self, encoder) -> None:
         self.encoder = encoder
+        self.memo: dict[tuple[str, str], np.ndarray] = {}
 
     def __call__(self, texts: list[str], role: str) -> np.ndarray:
-        uniq = sorted(set(texts))
-        vecs = self.encoder.encode(uniq, role) if uniq else np.zeros((0, 1), np.float32)
-        index = {t: i for i, t in enumerate(uniq)}
-        return vecs[[index[t] for t in texts]] if texts else vecs
+        todo = sorted({t for t in texts if (role, t) not in self.memo})
+        if todo:
+            for text, vec in zip(todo, self.encoder.encode(todo, role), strict=True):
+                self.memo[(role, text)] = vec
+        if not texts:
+            return np.zeros((0, 1), np.float32)
+        return np.stack([self.memo[(role, t)] for t in texts])
 
 
 def _rows(model: str, task: str, lang: str, values: dict[str, float], n: int) -> list[dict]:

@@ -1,0 +1,41 @@
+# The README's two commands: `make book` (default-profile pipeline, then the book) and
+# `make test`. Both create the virtual environment and install the pinned set if needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROFILE ?= default
+STAMP := $(VENV)/.installed
+
+.PHONY: setup book run test test-fast lint clean-runs
+
+# torch is installed first, alone and pinned, so no CUDA build is ever pulled; the lock
+# is a complete `pip freeze`, so the rest installs with --no-deps exactly as pinned.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "torch==$$(grep '^torch==' requirements.lock | cut -d= -f3)"
+	$(PY) -m pip install -q --no-deps -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (lipost-book)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(PY) -m helpers.pipeline run --profile $(PROFILE)
+
+book: setup
+	$(PY) -m helpers.pipeline all --profile $(PROFILE)
+
+test: setup
+	$(PY) -m ruff check src tests
+	$(PY) -m pytest -m "slow or not slow"
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
+
+lint: setup
+	$(PY) -m ruff check src tests
+
+clean-runs:
+	rm -rf runs

@@ -1,0 +1,22 @@
+"""End to end (slow): the ci profile through papermill, then the book build (warnings fail)."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+
+@pytest.mark.slow
+def test_ci_profile_pipeline_and_book(root):
+    cmd = [sys.executable, "-m", "helpers.pipeline", "all", "--profile", "ci"]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    run_dir = root / "runs" / "ci"
+    assert (run_dir / "notebooks" / "01_data.ipynb").exists()
+    table = pd.read_csv(run_dir / "results" / "metrics.csv")
+    assert {"run", "model", "task", "lang", "metric", "value", "n", "seed"} <= set(table.columns)
+    main = table[(table["lang"] == "all") & table["metric"].isin(["mrr@10", "label_accuracy"])]
+    assert set(main["task"]) >= {"topic", "search", "description", "crosslingual", "bbc_headline"}
+    assert main["value"].between(0, 1).all()
+    assert (run_dir / "book" / "_build" / "html" / "notebooks" / "01_data.html").exists()

@@ -1,0 +1,53 @@
+"""The papermill runner: reuse of unchanged steps, failure naming the cell, results table."""
+
+import json
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers.pipeline import results
+from helpers.pipeline.runner import StepFailed, run_profile
+
+
+def _repo(tmp_path, root, body):
+    repo = tmp_path / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    (repo / "params").mkdir()
+    shutil.copytree(root / "src" / "helpers", repo / "src" / "helpers")
+    shutil.copy(root / "requirements.lock", repo)
+    nb = new_notebook(cells=[new_code_cell("x = 1\nrun_dir = ''", metadata={"tags": ["parameters"]}),
+                             new_code_cell(body)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, repo / "notebooks" / "s1.ipynb")
+    (repo / "params" / "p.yaml").write_text("seed: 1\nsteps:\n  s1:\n    x: 2\n")
+    return repo
+
+
+RECORD = ("from helpers.pipeline import results\n"
+          "results.record(run_dir, 's1', [dict(model='m', task='t', lang='en', metric='mrr@10', value=x, n=1)],"
+          " run='r', seed=seed)")
+
+
+def test_reuse_then_rerun_on_change(tmp_path, root):
+    repo = _repo(tmp_path, root, RECORD)
+    logs = []
+    run_profile("p", repo, log=logs.append)
+    table = results.load(repo / "runs" / "p")
+    assert table.loc[0, "value"] == 2 and list(table.columns)[:8] == results.COLUMNS[:8]
+    run_profile("p", repo, log=logs.append)
+    assert "unchanged" in logs[-1]
+    (repo / "params" / "p.yaml").write_text("seed: 1\nsteps:\n  s1:\n    x: 3\n")
+    run_profile("p", repo, log=logs.append)
+    assert results.load(repo / "runs" / "p").loc[0, "value"] == 3
+    record = json.loads((repo / "runs" / "p" / "steps" / "s1.json").read_text())
+    assert record["seconds"] > 0
+
+
+def test_failing_cell_is_named_and_step_not_recorded(tmp_path, root):
+    repo = _repo(tmp_path, root, "raise ValueError('bad thing')")
+    with pytest.raises(StepFailed, match=r"step s1 .*cell \d+ .*ValueError: bad thing"):
+        run_profile("p", repo, log=lambda *_: None)
+    assert not (repo / "runs" / "p" / "steps" / "s1.json").exists()
+    assert not (repo / "runs" / "p" / "notebooks" / "s1.ipynb").exists()
