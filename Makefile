@@ -29,7 +29,7 @@ book: setup
 
 test: setup
 	$(PY) -m ruff check src tests
-	$(PY) -m pytest -m "slow or not slow"
+	$(PY) -m pytest
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow"

@@ -104,7 +104,7 @@ def run_profile(profile: str, root: Path, only: list[str] | None = None, force: 
         start = time.time()
         try:
             pm.execute_notebook(str(source), str(tmp_nb), parameters=params, kernel_name="python3",
-                                cwd=str(root), progress_bar=False, log_output=False)
+                                cwd=str(root), progress_bar=True, log_output=False)
         except Exception as err:  # papermill raises PapermillExecutionError with the cell
             raise StepFailed(f"[{profile}] step {step} (notebooks/{step}.ipynb) failed in "
                              f"{_failed_cell(tmp_nb)}; partial notebook: {tmp_nb}") from err
