@@ -22,7 +22,11 @@ class BookBuildFailed(RuntimeError):
     """``jupyter-book build`` reported an error or a warning."""
 
 
-def _check_notebooks(nb_dir: Path) -> None:
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+
+def _prepare_notebooks(nb_dir: Path) -> None:
+    """Refuse notebooks with error outputs; collapse the parameter cells (``hide-cell``)."""
     import nbformat
 
     for path in sorted(nb_dir.glob("*.ipynb")):
@@ -30,6 +34,10 @@ def _check_notebooks(nb_dir: Path) -> None:
         for index, cell in enumerate(nb.cells):
             if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
                 raise BookBuildFailed(f"{path}: cell {index} holds an error output; re-run the pipeline")
+            tags = cell.metadata.setdefault("tags", [])
+            if HIDDEN_TAGS & set(tags) and "hide-cell" not in tags:
+                tags.append("hide-cell")
+        nbformat.write(nb, path)
 
 
 def stage(root: Path, profile: str) -> Path:
@@ -44,7 +52,7 @@ def stage(root: Path, profile: str) -> Path:
     shutil.copytree(root / "book", target, ignore=shutil.ignore_patterns("_build"))
     shutil.copy(root / "_config.yml", target / "_config.yml")
     shutil.copytree(executed, target / "notebooks", ignore=shutil.ignore_patterns(".tmp-*"))
-    _check_notebooks(target / "notebooks")
+    _prepare_notebooks(target / "notebooks")
     (target / "_run.json").write_text(json.dumps({"profile": profile}))
     return target
 
