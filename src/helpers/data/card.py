@@ -25,7 +25,7 @@ def topic_table() -> pd.DataFrame:
 
 def dataset_card(sizes: pd.DataFrame, manifest: dict, raw_sha256: dict, bbc_dropped: int, params: dict) -> str:
     """Markdown card: sources, licences, parameters, sizes, topic mapping, input hashes."""
-    pivot = sizes.pivot_table(index=["task", "lang"], columns="split", values="pairs", fill_value=0)
+    pivot = sizes.pivot_table(index=["task", "lang"], columns="split", values="pairs", fill_value=0).reset_index()
     wiki_hashes = "\n".join(f"| `{k}` | `{v}` |" for k, v in sorted(raw_sha256.items()) if k.startswith("wiki/"))
     bbc = [k for k in raw_sha256 if k.startswith("bbc/")]
     kinds = "\n".join(f"| `{n}` | {m['kind']} | {'yes' if m['in_domain'] else 'no (zero-shot only)'} | "
@@ -45,7 +45,7 @@ Dropped: Wikipedia disambiguation pages, duplicate summaries within a language, 
 {kinds}
 
 ## Pairs per task, language and split
-{pivot.to_markdown()}
+{pivot.to_markdown(index=False)}
 
 ## Topic mapping (shared class → native topic name)
 {topic_table().to_markdown(index=False)}
