@@ -1,0 +1,1 @@
+"""Multi-task contrastive training (chapter 3): config, data, losses, trainer."""

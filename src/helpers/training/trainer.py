@@ -1,0 +1,177 @@
+"""Multi-task contrastive training with sentence-transformers' trainer.
+
+One loss per task (in-batch-negative InfoNCE: MultipleNegativesRankingLoss for pair
+tasks, :class:`~helpers.training.losses.LabelAwareMultipleNegativesRankingLoss` for label
+and group tasks), each wrapped in MatryoshkaLoss so the first ``dims[-1]`` dimensions of
+the embedding are trained to work alone. The trainer's multi-dataset batch sampler keeps
+every batch inside one task (proportional or round-robin over tasks). Lower layers can be
+frozen. Checkpoints are saved every ``save_steps``; calling :func:`train_multitask` again
+on the same folder resumes from the last one. Per-task losses go to ``train_log.csv`` and
+TensorBoard (``tb/``).
+
+Explained in the book's chapter "Multi-task contrastive training".
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+from transformers import TrainerCallback
+
+from helpers.config import ParamError
+from helpers.models import load_model
+from helpers.training.config import TrainConfig
+from helpers.training.data import task_prompts, training_sets
+from helpers.training.losses import LabelAwareMultipleNegativesRankingLoss
+
+
+class TrackedLoss(nn.Module):
+    """Forwards to ``loss`` and remembers each batch's value under ``task``."""
+
+    def __init__(self, task: str, loss: nn.Module, sink: dict[str, list[float]]) -> None:
+        super().__init__()
+        self.task, self.loss, self.sink = task, loss, sink
+        self.model = loss.model
+
+    def forward(self, sentence_features, labels):
+        value = self.loss(sentence_features, labels)
+        self.sink[self.task].append(float(value.detach()))
+        return value
+
+    @property
+    def citation(self) -> str | None:
+        return getattr(self.loss, "citation", None)
+
+
+class LossLog(TrainerCallback):
+    """Appends step, learning rate, loss and per-task mean losses to a CSV and TensorBoard."""
+
+    def __init__(self, path: Path, sink: dict[str, list[float]], tb_dir: Path) -> None:
+        self.path, self.sink, self.tb_dir = path, sink, tb_dir
+        self.writer = None
+        self.started = time.time()
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if not logs or "loss" not in logs:
+            return
+        row = {"step": state.global_step, "seconds": round(time.time() - self.started, 1),
+               "lr": logs.get("learning_rate"), "loss": logs.get("loss")}
+        for task, values in self.sink.items():
+            if values:
+                row[f"loss/{task}"] = sum(values) / len(values)
+                values.clear()
+        if self.writer is None:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self.writer = SummaryWriter(str(self.tb_dir / "tasks"))
+        for key, value in row.items():
+            if key.startswith("loss/"):
+                self.writer.add_scalar(key, value, state.global_step)
+        new = not self.path.exists()
+        fields = ["step", "seconds", "lr", "loss"] + [f"loss/{t}" for t in sorted(self.sink)]
+        with open(self.path, "a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+            if new:
+                writer.writeheader()
+            writer.writerow(row)
+
+
+class StopAfter(TrainerCallback):
+    """Stop training after ``step`` optimiser steps (used to test resuming)."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step >= self.step:
+            control.should_training_stop = True
+            control.should_save = True
+
+
+def freeze_lower_layers(model, n_layers: int) -> int:
+    """Freeze the embeddings and the lowest ``n_layers`` transformer layers; return trainable params."""
+    encoder = model[0].auto_model
+    if n_layers > 0:
+        for param in encoder.embeddings.parameters():
+            param.requires_grad = False
+        layers = encoder.encoder.layer
+        if n_layers > len(layers):
+            raise ParamError(f"freeze_layers = {n_layers}: the model has only {len(layers)} layers")
+        for layer in layers[:n_layers]:
+            for param in layer.parameters():
+                param.requires_grad = False
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+@dataclass
+class TrainResult:
+    model: object
+    seconds: float
+    steps: int
+    trainable_params: int
+    train_sizes: dict[str, int]
+    resumed_from: str | None
+
+
+def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
+                    stop_after: int | None = None) -> TrainResult:
+    """Train (or resume training) a multi-task model; checkpoints and logs go to ``out_dir``."""
+    from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+    from sentence_transformers.sentence_transformer.losses import MatryoshkaLoss, MultipleNegativesRankingLoss
+    from sentence_transformers.training_args import BatchSamplers, MultiDatasetBatchSamplers
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from helpers.data.store import load_manifest
+
+    torch.manual_seed(cfg.seed)
+    model = load_model(cfg.base_model)
+    full_dim = model.get_embedding_dimension()
+    if cfg.dims[0] > full_dim:
+        raise ParamError(f"dims = {cfg.dims}: the largest size exceeds the model's {full_dim} dimensions")
+    model.max_seq_length = cfg.max_seq_length
+    trainable = freeze_lower_layers(model, cfg.freeze_layers)
+    train = training_sets(Path(data_dir), cfg.tasks, cfg.batch_size, cfg.max_pairs_per_task, cfg.seed)
+    kinds = {t: load_manifest(Path(data_dir))[t]["kind"] for t in cfg.tasks}
+    sink: dict[str, list[float]] = {task: [] for task in cfg.tasks}
+    losses = {}
+    for task in cfg.tasks:
+        if kinds[task] in ("label", "group"):
+            base = LabelAwareMultipleNegativesRankingLoss(model, scale=cfg.scale)
+        else:
+            base = MultipleNegativesRankingLoss(model, scale=cfg.scale)
+        losses[task] = TrackedLoss(task, MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims), sink)
+
+    out_dir = Path(out_dir)
+    ckpt_dir = out_dir / "checkpoints"
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(ckpt_dir), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
+        learning_rate=cfg.lr, warmup_steps=cfg.warmup_ratio,  # transformers 5: a float < 1 is a ratio
+        seed=cfg.seed, data_seed=cfg.seed,
+        multi_dataset_batch_sampler=(MultiDatasetBatchSamplers.PROPORTIONAL if cfg.sampler == "proportional"
+                                     else MultiDatasetBatchSamplers.ROUND_ROBIN),
+        batch_sampler=BatchSamplers.BATCH_SAMPLER, prompts=task_prompts(Path(data_dir), cfg.tasks,
+                                                                        bool(model.prompts.get("query"))),
+        logging_steps=max(1, min(10, cfg.steps // 10)), save_strategy="steps", save_steps=cfg.save_steps,
+        save_total_limit=2, report_to=["tensorboard"],
+        eval_strategy="steps" if (evaluator is not None and cfg.eval_steps) else "no",
+        eval_steps=cfg.eval_steps or None, dataloader_drop_last=True, use_cpu=True,
+        disable_tqdm=False, save_only_model=False,
+    )
+    callbacks = [LossLog(out_dir / "train_log.csv", sink, out_dir / "tb")]
+    if stop_after:
+        callbacks.append(StopAfter(stop_after))
+    os.environ["TENSORBOARD_LOGGING_DIR"] = str(out_dir / "tb")  # read by transformers' TB callback
+    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=train, loss=losses,
+                                         evaluator=evaluator, callbacks=callbacks)
+    last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
+    start = time.time()
+    trainer.train(resume_from_checkpoint=last)
+    return TrainResult(model=model, seconds=time.time() - start, steps=trainer.state.global_step,
+                       trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
+                       resumed_from=last)
