@@ -15,9 +15,13 @@ def collect(namespace: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]
     return validate({name: namespace[name] for name in rules if name in namespace}, rules)
 
 
-def glue(name: str, value: Any, fmt: str | None = None, display: bool = False) -> Any:
-    """Glue a value for the book's prose (``{glue:}`name``` / ``{glue:text}`name:fmt```)."""
+def glue(name: str, value: Any, fmt: str = "") -> None:
+    """Glue ``value`` (formatted with ``fmt``) for the prose, where ``{glue:md}`name``` shows it.
+
+    The value is stored as Markdown text, so it reads as plain words and numbers in a
+    sentence (no quotes, no repr), and nothing is displayed where the cell runs.
+    """
+    from IPython.display import Markdown
     from myst_nb import glue as _glue
 
-    _glue(name, value if fmt is None else format(value, fmt), display=display)
-    return value
+    _glue(name, Markdown(format(value, fmt)), display=False)

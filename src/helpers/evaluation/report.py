@@ -19,3 +19,8 @@ def main_metric_rows(rows: pd.DataFrame, manifest: dict) -> pd.DataFrame:
 def wide(rows: pd.DataFrame, columns: str = "lang", index: tuple[str, ...] = ("task",)) -> pd.DataFrame:
     """Pivot tidy rows to a task x ``columns`` table of values."""
     return rows.pivot_table(index=list(index), columns=columns, values="value", aggfunc="mean").round(3)
+
+
+def styled(table: pd.DataFrame, precision: int = 3):
+    """A table for the book: fixed precision, an em dash where a cell does not apply."""
+    return table.style.format(precision=precision, na_rep="—")

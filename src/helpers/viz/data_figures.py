@@ -12,18 +12,16 @@ import seaborn as sns
 
 
 def pairs_per_task(sizes: pd.DataFrame):
-    """Bar chart: pairs per task and language, one panel per split."""
-    splits = [s for s in ("train", "validation", "test") if s in set(sizes["split"])]
-    fig, axes = plt.subplots(1, len(splits), figsize=(4.2 * len(splits), 3.6), sharey=False)
+    """Bar chart: pairs per task and language, one panel per split (train, test)."""
+    splits = [s for s in ("train", "test") if s in set(sizes["split"])]
+    fig, axes = plt.subplots(len(splits), 1, figsize=(7, 3.2 * len(splits)))
     for ax, split in zip(axes, splits, strict=True):
         sub = sizes[sizes["split"] == split]
         sns.barplot(data=sub, x="pairs", y="task", hue="lang", ax=ax, errorbar=None)
         ax.set_title(split)
         ax.set_xlabel("pairs")
         ax.set_ylabel("")
-        if ax is not axes[-1]:
-            ax.get_legend().remove()
-    axes[-1].legend(title="lang", bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+        ax.legend(title="lang", bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -31,11 +29,17 @@ def pairs_per_task(sizes: pd.DataFrame):
 def token_lengths(lengths: pd.DataFrame, max_seq_length: int):
     """Histogram of token counts per text field, with the evaluation truncation marked."""
     fields = list(dict.fromkeys(lengths["field"]))
-    fig, axes = plt.subplots(1, len(fields), figsize=(3.3 * len(fields), 3.0))
+    ncols = 3
+    nrows = -(-len(fields) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(10, 3.0 * nrows), squeeze=False)
+    axes = list(grid.flat)
+    for ax in axes[len(fields):]:
+        ax.set_visible(False)
+    axes = axes[: len(fields)]
     for ax, field in zip(axes, fields, strict=True):
         sub = lengths[lengths["field"] == field]
-        sns.histplot(data=sub, x="tokens", hue="lang", ax=ax, element="step", bins=30, stat="density",
-                     common_norm=False, legend=ax is axes[-1])
+        sns.histplot(data=sub, x="tokens", hue="lang", hue_order=sorted(set(lengths["lang"])), ax=ax,
+                     element="step", bins=30, stat="density", common_norm=False, legend=ax is axes[0])
         ax.axvline(max_seq_length, color="black", lw=0.8, ls="--")
         ax.set_title(field, fontsize=10)
         ax.set_ylabel("")
