@@ -47,12 +47,14 @@ class SentenceTransformerEncoder:
             ``None`` disables the cache.
         max_seq_length: truncation length used for encoding.
         batch_size: encoding batch size.
+        truncate_dim: keep only the first ``truncate_dim`` dimensions (Matryoshka), then
+            re-normalise; the cache holds the full embedding, so both sizes share it.
     """
 
     def __init__(self, model, name: str, fingerprint: str | None, max_seq_length: int = 128,
-                 batch_size: int = 32) -> None:
+                 batch_size: int = 32, truncate_dim: int | None = None) -> None:
         self.model, self.name, self.fingerprint = model, name, fingerprint
-        self.max_seq_length, self.batch_size = max_seq_length, batch_size
+        self.max_seq_length, self.batch_size, self.truncate_dim = max_seq_length, batch_size, truncate_dim
         self.has_prompts = bool(getattr(model, "prompts", {}).get("query"))
 
     def _cache_file(self, texts: list[str], role: str) -> Path | None:
@@ -65,6 +67,13 @@ class SentenceTransformerEncoder:
         return cache_dir() / "embeddings" / self.fingerprint / f"{digest.hexdigest()[:24]}.npy"
 
     def encode(self, texts: list[str], role: str) -> np.ndarray:
+        full = self._encode_full(texts, role)
+        if self.truncate_dim is None:
+            return full
+        small = full[:, : self.truncate_dim]
+        return small / np.maximum(np.linalg.norm(small, axis=1, keepdims=True), 1e-12)
+
+    def _encode_full(self, texts: list[str], role: str) -> np.ndarray:
         path = self._cache_file(texts, role)
         if path is not None and path.exists():
             return np.load(path)
@@ -81,3 +90,13 @@ class SentenceTransformerEncoder:
             np.save(buf, out)
             atomic_write_bytes(path, buf.getvalue())
         return out
+
+
+def load_encoder(name: str, max_seq_length: int = 128, truncate_dim: int | None = None,
+                 label: str | None = None) -> SentenceTransformerEncoder:
+    """Load a model by name or folder (see :func:`helpers.models.load_model`) as a cached encoder."""
+    from helpers.models import load_model, model_path
+
+    path = model_path(name)
+    return SentenceTransformerEncoder(load_model(name), label or name, folder_fingerprint(path),
+                                      max_seq_length=max_seq_length, truncate_dim=truncate_dim)

@@ -22,7 +22,7 @@ class TfidfEncoder:
         max_features: vocabulary size cap.
     """
 
-    def __init__(self, fit_texts: list[str], name: str = "tfidf", max_features: int = 200_000) -> None:
+    def __init__(self, fit_texts: list[str], name: str = "tfidf", max_features: int = 30_000) -> None:
         self.name = name
         self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                           max_features=max_features, strip_accents="unicode")

@@ -109,6 +109,32 @@ def freeze_lower_layers(model, n_layers: int) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def run_identity(cfg: TrainConfig, data_dir: Path) -> str:
+    """Hash of what a checkpoint depends on: settings, training code and the task data."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(json.dumps(cfg.to_dict(), sort_keys=True).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for path in sorted(data_dir.glob("*/dataset_dict.json")) + [data_dir / "tasks.json"]:
+        digest.update(path.read_bytes())
+    for path in sorted(data_dir.glob("*/train/*.arrow")):
+        digest.update(str(path.stat().st_size).encode())
+    return digest.hexdigest()
+
+
+def _reset_if_stale(out_dir: Path, identity: str) -> None:
+    """Resume only checkpoints of the same run: anything else in ``out_dir`` is cleared."""
+    import shutil
+
+    marker = out_dir / "run_identity.txt"
+    if out_dir.exists() and (not marker.exists() or marker.read_text() != identity):
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(identity)
+
+
 @dataclass
 class TrainResult:
     model: object
@@ -149,6 +175,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
 
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
+    _reset_if_stale(out_dir, run_identity(cfg, Path(data_dir)))
     args = SentenceTransformerTrainingArguments(
         output_dir=str(ckpt_dir), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
         learning_rate=cfg.lr, warmup_steps=cfg.warmup_ratio,  # transformers 5: a float < 1 is a ratio

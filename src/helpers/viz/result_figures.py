@@ -1,0 +1,38 @@
+"""Figures of result tables (chapters 2 and 3): main metric per task and model, training curves.
+
+Explained in the book's chapters "Baselines" and "Multi-task contrastive training".
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+
+def main_metric_bars(pooled: pd.DataFrame, order: list[str]):
+    """Grouped bars: pooled main metric per task, one bar per model."""
+    fig, ax = plt.subplots(figsize=(8, 0.55 * pooled["task"].nunique() + 1.5))
+    sns.barplot(data=pooled, x="value", y="task", hue="model", hue_order=order, ax=ax, errorbar=None)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("main metric (MRR@10 or label accuracy), pooled over languages")
+    ax.set_ylabel("")
+    ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def training_curves(log: pd.DataFrame):
+    """Per-task training loss against step (from ``train_log.csv``), and the learning rate."""
+    tasks = [c for c in log.columns if c.startswith("loss/")]
+    long = log.melt(id_vars="step", value_vars=tasks, var_name="task", value_name="task_loss").dropna()
+    long["task"] = long["task"].str.removeprefix("loss/")
+    fig, (ax, ax_lr) = plt.subplots(1, 2, figsize=(10, 3.4), gridspec_kw={"width_ratios": [3, 1.2]})
+    sns.lineplot(data=long, x="step", y="task_loss", hue="task", ax=ax, errorbar=None, marker="o", markersize=3)
+    ax.set_ylabel("loss")
+    ax.set_title("training loss per task")
+    ax_lr.plot(log["step"], log["lr"])
+    ax_lr.set_title("learning rate")
+    ax_lr.set_xlabel("step")
+    fig.tight_layout()
+    return fig
