@@ -19,4 +19,10 @@ def test_ci_profile_pipeline_and_book(root):
     main = table[(table["lang"] == "all") & table["metric"].isin(["mrr@10", "label_accuracy"])]
     assert set(main["task"]) >= {"topic", "search", "description", "crosslingual", "bbc_headline"}
     assert main["value"].between(0, 1).all()
-    assert (run_dir / "book" / "_build" / "html" / "notebooks" / "01_data.html").exists()
+    models = set(table[table["run"] == "baseline"]["model"])
+    assert models == {"multilingual-e5-small", "all-MiniLM-L6-v2", "all-mpnet-base-v2", "tfidf"}
+    assert set(table[table["run"] == "multitask"]["model"]) == {"finetuned-384", "finetuned-50"}
+    assert (run_dir / "models" / "finetuned" / "modules.json").exists()
+    assert (run_dir / "training" / "multitask" / "train_log.csv").exists()
+    for chapter in ("01_data", "02_baselines", "03_training"):
+        assert (run_dir / "book" / "_build" / "html" / "notebooks" / f"{chapter}.html").exists()

@@ -1,0 +1,151 @@
+"""Training: losses by hand, bad settings refused early, a tiny run that learns, export/reload, resume."""
+
+import math
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from helpers.config import ParamError
+from helpers.training.config import make_config
+from helpers.training.losses import label_aware_infonce
+
+
+def _hand_infonce(a, p, labels, scale):
+    a = a / a.norm(dim=1, keepdim=True)
+    p = p / p.norm(dim=1, keepdim=True)
+    total = 0.0
+    for i in range(len(a)):
+        keep = [j for j in range(len(a)) if j == i or labels[j] != labels[i]]
+        logits = [scale * float(a[i] @ p[j]) for j in keep]
+        total += -(scale * float(a[i] @ p[i])) + math.log(sum(math.exp(v) for v in logits))
+    return total / len(a)
+
+
+def test_mnrl_on_toy_batch_equals_hand_computation():
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    torch.manual_seed(0)
+    a, p = torch.randn(4, 6), torch.randn(4, 6)
+    mnrl = MultipleNegativesRankingLoss(model=None, scale=20.0)
+    got = float(mnrl.compute_loss_from_embeddings([a, p], labels=None))
+    assert got == pytest.approx(_hand_infonce(a, p, [0, 1, 2, 3], 20.0), rel=1e-5)
+
+
+def test_label_aware_loss_ignores_same_label_items():
+    torch.manual_seed(1)
+    a, p = torch.randn(5, 8), torch.randn(5, 8)
+    labels = torch.tensor([0, 0, 1, 1, 2])
+    got = float(label_aware_infonce(a, p, labels, 20.0))
+    assert got == pytest.approx(_hand_infonce(a, p, labels.tolist(), 20.0), rel=1e-5)
+    # distinct labels: plain InfoNCE
+    distinct = float(label_aware_infonce(a, p, torch.arange(5), 20.0))
+    assert distinct == pytest.approx(_hand_infonce(a, p, list(range(5)), 20.0), rel=1e-5)
+    # moving a same-label positive never changes the loss
+    p2 = p.clone()
+    p2[1] = torch.randn(8) * 10
+    assert float(label_aware_infonce(a[:1], p2[:1], labels[:1], 20.0)) == pytest.approx(
+        float(label_aware_infonce(a[:1], p[:1], labels[:1], 20.0)))
+    row0 = label_aware_infonce(a[:2], p2[:2], labels[:2], 20.0)
+    assert float(row0) == pytest.approx(float(label_aware_infonce(a[:2], p[:2], labels[:2], 20.0)))
+
+
+@pytest.mark.parametrize("change,match", [
+    ({"dims": [0]}, "'dims'"),
+    ({"dims": [50, 384]}, "largest first"),
+    ({"sampler": "random"}, "'sampler'"),
+    ({"steps": 0}, "'steps'"),
+    ({"learning_rate": 1e-4}, "unknown training setting"),
+])
+def test_bad_settings_are_refused(change, match):
+    with pytest.raises(ParamError, match=match):
+        make_config(change)
+
+
+TINY = dict(base_model="all-MiniLM-L6-v2", steps=6, batch_size=8, max_seq_length=32, save_steps=3,
+            freeze_layers=4, dims=[384, 32], lr=5e-4, tasks=["description", "topic"], sampler="round_robin")
+
+
+def test_bad_input_refused_before_training(small_data, tmp_path):
+    from helpers.training.trainer import train_multitask
+
+    for change, match in [({"tasks": ["nope"]}, "unknown task 'nope'"),
+                          ({"tasks": ["bbc_headline"]}, "out-of-domain"),
+                          ({"batch_size": 4000}, "larger than task"),
+                          ({"base_model": "no/such-model"}, "allow_download")]:
+        with pytest.raises((ParamError, ValueError), match=match):
+            train_multitask(make_config({**TINY, **change}), small_data.data_dir, tmp_path / "t")
+        assert not (tmp_path / "t" / "checkpoints").exists()
+
+
+@pytest.fixture(scope="module")
+def trained(small_data, tmp_path_factory):
+    from helpers.training.trainer import train_multitask
+
+    out = tmp_path_factory.mktemp("train")
+    return train_multitask(make_config(TINY), small_data.data_dir, out), out
+
+
+def test_tiny_run_logs_losses_and_improves_toy_task(trained, small_data):
+    from datasets import load_from_disk
+
+    from helpers.evaluation import metrics
+    from helpers.models import load_model
+
+    result, out = trained
+    log = pd.read_csv(out / "train_log.csv")
+    assert {"loss/description", "loss/topic", "lr"} <= set(log.columns) and len(log) == 6
+    # the toy task: picking the topic name of training summaries (MiniLM starts far from 1.0)
+    train = load_from_disk(str(small_data.data_dir / "topic"))["train"].select(range(200))
+    names = sorted(set(train["positive"]))
+    gold = np.array([names.index(x) for x in train["positive"]])
+    base = load_model("all-MiniLM-L6-v2")
+
+    def accuracy(model):
+        return metrics.label_accuracy(model.encode(train["anchor"]), model.encode(names), gold)
+
+    assert accuracy(result.model) > accuracy(base) + 0.05
+
+    # the loss falls: the label-aware InfoNCE on a fixed batch of training pairs
+    labels = torch.tensor(gold[:32])
+
+    def batch_loss(model):
+        a = torch.tensor(model.encode(train["anchor"][:32]))
+        p = torch.tensor(model.encode(train["positive"][:32]))
+        return float(label_aware_infonce(a, p, labels, 20.0))
+
+    assert batch_loss(result.model) < batch_loss(base)
+
+
+def test_export_and_reload_give_identical_embeddings(trained, tmp_path):
+    from sentence_transformers import SentenceTransformer
+
+    from helpers.training.export import add_evaluation, export_model
+
+    result, _ = trained
+    path = export_model(result.model, tmp_path / "finetuned", make_config(TINY).to_dict(), result.train_sizes,
+                        result.seconds, result.steps)
+    add_evaluation(path, pd.DataFrame({"finetuned-384": [0.5]}, index=["search"]))
+    texts = ["a query", "un document en français"]
+    again = SentenceTransformer(str(path), device="cpu")
+    np.testing.assert_allclose(again.encode(texts), result.model.encode(texts), atol=1e-6)
+    card = (path / "README.md").read_text()
+    assert "How this model was made" in card and "| search" in card and "Citation" in card
+
+
+def test_resume_after_interruption(small_data, tmp_path):
+    from helpers.training.trainer import train_multitask
+
+    cfg = make_config(TINY)
+    out = tmp_path / "resume"
+    first = train_multitask(cfg, small_data.data_dir, out, stop_after=4)
+    assert first.steps == 4 and first.resumed_from is None
+    second = train_multitask(cfg, small_data.data_dir, out)
+    assert second.resumed_from is not None and second.resumed_from.endswith("checkpoint-4")
+    assert second.steps == 6
+    # a changed setting starts over instead of resuming someone else's checkpoint
+    shutil.copytree(out, tmp_path / "copy")
+    third = train_multitask(make_config({**TINY, "lr": 1e-4}), small_data.data_dir, tmp_path / "copy")
+    assert third.resumed_from is None
