@@ -59,12 +59,6 @@ def label_distribution(counts: pd.DataFrame, title: str):
 
 def headroom(main: pd.DataFrame, bar: float):
     """Main metric of the un-tuned base model per task and language, with the saturation bar."""
-    fig, ax = plt.subplots(figsize=(7, 3.4))
-    sns.barplot(data=main, x="value", y="task", hue="lang", ax=ax, errorbar=None)
-    ax.axvline(bar, color="crimson", ls="--", lw=1)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("main metric (MRR@10 or label accuracy)")
-    ax.set_ylabel("")
-    ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
-    fig.tight_layout()
-    return fig
+    from helpers.viz.result_figures import metric_bars
+
+    return metric_bars(main, "lang", "main metric (MRR@10 or label accuracy)", bar=bar)

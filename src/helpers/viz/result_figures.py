@@ -10,16 +10,27 @@ import pandas as pd
 import seaborn as sns
 
 
-def main_metric_bars(pooled: pd.DataFrame, order: list[str]):
-    """Grouped bars: pooled main metric per task, one bar per model."""
-    fig, ax = plt.subplots(figsize=(8, 0.55 * pooled["task"].nunique() + 1.5))
-    sns.barplot(data=pooled, x="value", y="task", hue="model", hue_order=order, ax=ax, errorbar=None)
+def metric_bars(rows: pd.DataFrame, hue: str, xlabel: str, order: list[str] | None = None,
+                bar: float | None = None):
+    """Horizontal grouped bars of ``value`` per task, one bar per ``hue`` (model or language).
+
+    ``bar`` draws a dashed reference line (e.g. the saturation bar of chapter 1).
+    """
+    fig, ax = plt.subplots(figsize=(8, 0.55 * rows["task"].nunique() + 1.5))
+    sns.barplot(data=rows, x="value", y="task", hue=hue, hue_order=order, ax=ax, errorbar=None)
+    if bar is not None:
+        ax.axvline(bar, color="crimson", ls="--", lw=1)
     ax.set_xlim(0, 1)
-    ax.set_xlabel("main metric (MRR@10 or label accuracy), pooled over languages")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def main_metric_bars(pooled: pd.DataFrame, order: list[str]):
+    """Grouped bars: pooled main metric per task, one bar per model."""
+    return metric_bars(pooled, "model", "main metric (MRR@10 or label accuracy), pooled over languages", order)
 
 
 def training_curves(log: pd.DataFrame):
