@@ -32,15 +32,23 @@ from helpers.training.losses import LabelAwareMultipleNegativesRankingLoss
 
 
 class TrackedLoss(nn.Module):
-    """Forwards to ``loss`` and remembers each batch's value under ``task``."""
+    """Forwards to ``loss``; remembers each batch's value under ``task`` and counts tokens.
 
-    def __init__(self, task: str, loss: nn.Module, sink: dict[str, list[float]]) -> None:
+    ``tokens`` counts real (attention-mask) tokens, ``padded`` every position fed to the
+    encoder, so their ratio is the share of work spent on padding.
+    """
+
+    def __init__(self, task: str, loss: nn.Module, sink: dict[str, list[float]], counts: dict[str, int]) -> None:
         super().__init__()
-        self.task, self.loss, self.sink = task, loss, sink
+        self.task, self.loss, self.sink, self.counts = task, loss, sink, counts
         self.model = loss.model
 
     def forward(self, sentence_features, labels):
-        value = self.loss(sentence_features, labels)
+        features = list(sentence_features)
+        for f in features:
+            self.counts["tokens"] += int(f["attention_mask"].sum())
+            self.counts["padded"] += int(f["attention_mask"].numel())
+        value = self.loss(features, labels)
         self.sink[self.task].append(float(value.detach()))
         return value
 
@@ -143,6 +151,9 @@ class TrainResult:
     trainable_params: int
     train_sizes: dict[str, int]
     resumed_from: str | None
+    tokens: int  # real tokens encoded in this call (both sides of every pair)
+    padded_tokens: int  # positions encoded, padding included
+    peak_rss_mb: float  # peak resident memory of the process so far
 
 
 def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
@@ -165,13 +176,14 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     train = training_sets(Path(data_dir), cfg.tasks, cfg.batch_size, cfg.max_pairs_per_task, cfg.seed)
     kinds = {t: load_manifest(Path(data_dir))[t]["kind"] for t in cfg.tasks}
     sink: dict[str, list[float]] = {task: [] for task in cfg.tasks}
+    counts = {"tokens": 0, "padded": 0}
     losses = {}
     for task in cfg.tasks:
         if kinds[task] in ("label", "group"):
             base = LabelAwareMultipleNegativesRankingLoss(model, scale=cfg.scale)
         else:
             base = MultipleNegativesRankingLoss(model, scale=cfg.scale)
-        losses[task] = TrackedLoss(task, MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims), sink)
+        losses[task] = TrackedLoss(task, MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims), sink, counts)
 
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
@@ -199,6 +211,9 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
     start = time.time()
     trainer.train(resume_from_checkpoint=last)
+    import resource
+
     return TrainResult(model=model, seconds=time.time() - start, steps=trainer.state.global_step,
                        trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
-                       resumed_from=last)
+                       resumed_from=last, tokens=counts["tokens"], padded_tokens=counts["padded"],
+                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
