@@ -127,9 +127,27 @@ def _labels(emb, test, train, prompts: dict, probe: bool, probe_max_train: int, 
     return out
 
 
+def _subsample(test, corpus, max_rows: int, seed: int):
+    """At most ``max_rows`` rows, and the corpus documents they need plus as many others."""
+    test = test.shuffle(seed=seed).select(range(max_rows))
+    if not len(corpus):
+        return test, corpus
+    articles, labels = set(test["article"]), {x for x in test["label"] if x}
+    needed = [i for i, (a, lab) in enumerate(zip(corpus["article"], corpus["label"], strict=True))
+              if a in articles or (lab and lab in labels)]
+    others = [i for i in range(len(corpus)) if i not in set(needed)]
+    extra = np.random.default_rng(seed).permutation(len(others))[:max_rows]
+    return test, corpus.select(sorted(needed + [others[i] for i in extra]))
+
+
 def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, split: str = "test",
-             probe: bool = True, probe_max_train: int = 2000, seed: int = 0) -> list[dict]:
-    """Evaluate ``encoder`` on ``tasks`` (default: all) of a saved dataset folder."""
+             probe: bool = True, probe_max_train: int = 2000, seed: int = 0,
+             max_rows: int | None = None) -> list[dict]:
+    """Evaluate ``encoder`` on ``tasks`` (default: all) of a saved dataset folder.
+
+    ``max_rows`` scores a seeded sample of each task's rows (with the documents they need
+    and as many others): a cheap estimate for validation during training.
+    """
     manifest = load_manifest(Path(data_dir))
     tasks = list(manifest) if tasks is None else tasks
     unknown = [t for t in tasks if t not in manifest]
@@ -143,8 +161,10 @@ def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, spli
         if split not in dsd:
             continue
         test = dsd[split]
+        corpus = dsd[f"corpus_{split}"] if f"corpus_{split}" in dsd else []
+        if max_rows and len(test) > max_rows:
+            test, corpus = _subsample(test, corpus, max_rows, seed)
         if kind in ("retrieval", "group"):
-            corpus = dsd[f"corpus_{split}"] if f"corpus_{split}" in dsd else []
             ranks = _retrieval(emb, task, kind, test, corpus, prompts)
             for lang, r in [*ranks.items(), ("all", np.concatenate(list(ranks.values())))]:
                 vals = {"recall@1": metrics.recall_at_k(r, 1), "recall@10": metrics.recall_at_k(r, 10),

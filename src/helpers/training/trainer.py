@@ -66,6 +66,10 @@ class LossLog(TrainerCallback):
         self.started = time.time()
 
     def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and any(k.startswith("eval_") for k in logs):
+            self._append(self.path.with_name("validation_log.csv"),
+                         {"step": state.global_step, **{k.removeprefix("eval_"): v for k, v in logs.items()
+                                                       if k.startswith("eval_validation")}})
         if not logs or "loss" not in logs:
             return
         row = {"step": state.global_step, "seconds": round(time.time() - self.started, 1),
@@ -81,10 +85,13 @@ class LossLog(TrainerCallback):
         for key, value in row.items():
             if key.startswith("loss/"):
                 self.writer.add_scalar(key, value, state.global_step)
-        new = not self.path.exists()
-        fields = ["step", "seconds", "lr", "loss"] + [f"loss/{t}" for t in sorted(self.sink)]
-        with open(self.path, "a", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        self._append(self.path, row, ["step", "seconds", "lr", "loss"] + [f"loss/{t}" for t in sorted(self.sink)])
+
+    @staticmethod
+    def _append(path: Path, row: dict, fields: list[str] | None = None) -> None:
+        new = not path.exists()
+        with open(path, "a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields or list(row), extrasaction="ignore")
             if new:
                 writer.writeheader()
             writer.writerow(row)
@@ -118,11 +125,13 @@ def freeze_lower_layers(model, n_layers: int) -> int:
 
 
 def run_identity(cfg: TrainConfig, data_dir: Path) -> str:
-    """Hash of what a checkpoint depends on: settings, training code and the task data."""
+    """Hash of what a checkpoint depends on: settings (not how often it validates or saves),
+    training code and the task data."""
     import hashlib
     import json
 
-    digest = hashlib.sha256(json.dumps(cfg.to_dict(), sort_keys=True).encode())
+    settings = {k: v for k, v in cfg.to_dict().items() if k not in ("eval_steps", "save_steps")}
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
     for path in sorted(data_dir.glob("*/dataset_dict.json")) + [data_dir / "tasks.json"]:

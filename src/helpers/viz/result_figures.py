@@ -47,3 +47,17 @@ def training_curves(log: pd.DataFrame):
     ax_lr.set_xlabel("step")
     fig.tight_layout()
     return fig
+
+
+def validation_curves(val: pd.DataFrame):
+    """Main validation metric per task against step (from ``validation_log.csv``)."""
+    cols = [c for c in val.columns if c.startswith("validation_") and c != "validation_mean_main"]
+    long = val.melt(id_vars="step", value_vars=cols, var_name="task", value_name="main metric")
+    metric_suffix = r"_(label_accuracy|mrr@10)$"
+    long["task"] = long["task"].str.removeprefix("validation_").str.replace(metric_suffix, "", regex=True)
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    sns.lineplot(data=long, x="step", y="main metric", hue="task", marker="o", ax=ax)
+    ax.set_ylim(0, 1)
+    ax.legend(bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
