@@ -25,14 +25,11 @@ class Encoder(Protocol):
     def encode(self, texts: list[str], role: str) -> np.ndarray: ...
 
 
-NOT_WEIGHTS = {"README.md", "lipost_training.json"}  # documentation that does not change embeddings
-
-
 def folder_fingerprint(path: str | Path) -> str:
-    """SHA-256 over every file (name and bytes) below a model folder, except its model card."""
+    """SHA-256 over every file (name and bytes) below a model folder."""
     digest = hashlib.sha256()
     root = Path(path)
-    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.name not in NOT_WEIGHTS):
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
         digest.update(str(file.relative_to(root)).encode())
         with open(file, "rb") as handle:
             while block := handle.read(1 << 22):
