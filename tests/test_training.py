@@ -145,6 +145,7 @@ def test_resume_after_interruption(small_data, tmp_path):
     second = train_multitask(cfg, small_data.data_dir, out)
     assert second.resumed_from is not None and second.resumed_from.endswith("checkpoint-4")
     assert second.steps == 6
+    assert second.seconds > first.seconds and second.tokens > first.tokens  # totals over both sessions
     # a changed setting starts over instead of resuming someone else's checkpoint
     shutil.copytree(out, tmp_path / "copy")
     third = train_multitask(make_config({**TINY, "lr": 1e-4}), small_data.data_dir, tmp_path / "copy")

@@ -24,3 +24,20 @@ def wide(rows: pd.DataFrame, columns: str = "lang", index: tuple[str, ...] = ("t
 def styled(table: pd.DataFrame, precision: int = 3):
     """A table for the book: fixed precision, an em dash where a cell does not apply."""
     return table.style.format(precision=precision, na_rep="—")
+
+
+def wins(pooled: pd.DataFrame, model: str, other: str, tasks: list[str]) -> list[str]:
+    """Tasks (of ``tasks``) on which ``model``'s pooled value is strictly above ``other``'s."""
+    value = pooled.set_index(["task", "model"])["value"]
+    return [t for t in tasks if (t, model) in value and (t, other) in value and value[(t, model)] > value[(t, other)]]
+
+
+def claim_verdict(n_wins: int, n_tasks: int) -> str:
+    """"holds" when every task is won, "holds partly" when some are, else "does not hold"."""
+    return "holds" if n_wins == n_tasks else "holds partly" if n_wins else "does not hold"
+
+
+def win_table(pooled: pd.DataFrame, pairs: list[tuple[str, str]], tasks: list[str]) -> pd.DataFrame:
+    """Task x "model > other" table of booleans, for each (model, other) pair."""
+    return pd.DataFrame({f"{m} > {o}": [t in wins(pooled, m, o, tasks) for t in tasks] for m, o in pairs},
+                        index=tasks)

@@ -155,13 +155,13 @@ def _reset_if_stale(out_dir: Path, identity: str) -> None:
 @dataclass
 class TrainResult:
     model: object
-    seconds: float
+    seconds: float  # training wall time, summed over resumed sessions of this run
     steps: int
     trainable_params: int
     train_sizes: dict[str, int]
     resumed_from: str | None
-    tokens: int  # real tokens encoded in this call (both sides of every pair)
-    padded_tokens: int  # positions encoded, padding included
+    tokens: int  # real tokens encoded (both sides of every pair), summed over resumed sessions
+    padded_tokens: int  # positions encoded, padding included, likewise
     peak_rss_mb: float  # peak resident memory of the process so far
 
 
@@ -220,9 +220,22 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
     start = time.time()
     trainer.train(resume_from_checkpoint=last)
+    total = _add_to_summary(out_dir / "train_summary.json", {"seconds": time.time() - start, **counts})
     import resource
 
-    return TrainResult(model=model, seconds=time.time() - start, steps=trainer.state.global_step,
+    return TrainResult(model=model, seconds=total["seconds"], steps=trainer.state.global_step,
                        trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
-                       resumed_from=last, tokens=counts["tokens"], padded_tokens=counts["padded"],
+                       resumed_from=last, tokens=total["tokens"], padded_tokens=total["padded"],
                        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _add_to_summary(path: Path, part: dict) -> dict:
+    """Add this session's seconds and token counts to the run's totals (across resumes)."""
+    import json
+
+    from helpers.paths import atomic_write_text
+
+    total = json.loads(path.read_text()) if path.exists() else {}
+    total = {k: total.get(k, 0) + v for k, v in part.items()}
+    atomic_write_text(path, json.dumps(total))
+    return total
