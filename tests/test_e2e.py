@@ -24,5 +24,14 @@ def test_ci_profile_pipeline_and_book(root):
     assert set(table[table["run"] == "multitask"]["model"]) == {"finetuned-384", "finetuned-50"}
     assert (run_dir / "models" / "finetuned" / "modules.json").exists()
     assert (run_dir / "training" / "multitask" / "train_log.csv").exists()
-    for chapter in ("01_data", "02_baselines", "03_training"):
-        assert (run_dir / "book" / "_build" / "html" / "notebooks" / f"{chapter}.html").exists()
+    html = run_dir / "book" / "_build" / "html"
+    for chapter in ("01_data", "02_baselines", "03_training", "04_ablations"):
+        assert (html / "notebooks" / f"{chapter}.html").exists()
+    # the ablation grid: every variant's rows under its id, its executed notebook linked from chapter 4
+    ablation = table[table["step"] == "04_ablations"]
+    assert {"base", "single:topic", "loo:topic", "lang:en-only", "dim:16-matryoshka", "dim:16-projection",
+            "sampler:round_robin", "scale:50", "unfrozen:1", "frac:0.5", "untuned"} <= set(ablation["run"])
+    assert set(table[table["run"] == "diagnosis"]["model"]) == {"base first-50", "base PCA-50", "tuned PCA-50"}
+    page = (html / "notebooks" / "04_ablations.html").read_text()
+    assert 'href="../_static/ablations/single-topic-s13.ipynb"' in page
+    assert (html / "_static" / "ablations" / "single-topic-s13.ipynb").exists()

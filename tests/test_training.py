@@ -58,6 +58,9 @@ def test_label_aware_loss_ignores_same_label_items():
     ({"sampler": "random"}, "'sampler'"),
     ({"steps": 0}, "'steps'"),
     ({"learning_rate": 1e-4}, "unknown training setting"),
+    ({"freeze_layers": 4, "frozen_cache_layers": 6}, "only frozen layers"),
+    ({"projection_dim": 50}, "trains that size only"),
+    ({"train_languages": "en"}, "'train_languages'"),
 ])
 def test_bad_settings_are_refused(change, match):
     with pytest.raises(ParamError, match=match):
@@ -125,6 +128,8 @@ def test_export_and_reload_give_identical_embeddings(trained, tmp_path):
     from helpers.training.export import add_evaluation, export_model
 
     result, _ = trained
+    assert result.cache is not None and result.cache.stats()["hits"] > 0  # frozen layers served from the cache
+    result.cache.detach()  # the plain forward, as a colleague loading the folder would run it
     path = export_model(result.model, tmp_path / "finetuned", make_config(TINY).to_dict(), result.train_sizes,
                         result.seconds, result.steps)
     add_evaluation(path, pd.DataFrame({"finetuned-384": [0.5]}, index=["search"]))
@@ -150,3 +155,19 @@ def test_resume_after_interruption(small_data, tmp_path):
     shutil.copytree(out, tmp_path / "copy")
     third = train_multitask(make_config({**TINY, "lr": 1e-4}), small_data.data_dir, tmp_path / "copy")
     assert third.resumed_from is None
+
+
+def test_projection_and_language_filter(small_data, tmp_path):
+    from helpers.training.data import training_sets
+    from helpers.training.trainer import train_multitask
+
+    sets = training_sets(small_data.data_dir, ["crosslingual", "search"], 4, 0, 0, languages=["en", "fr"])
+    assert len(sets["crosslingual"]) > 0  # en-fr and fr-en rows kept, en-es dropped
+    full = training_sets(small_data.data_dir, ["search"], 4, 0, 0)
+    assert len(sets["search"]) < len(full["search"])
+    with pytest.raises(ParamError, match="no training rows in languages"):
+        training_sets(small_data.data_dir, ["search"], 4, 0, 0, languages=["de"])
+    cfg = make_config({**TINY, "steps": 2, "dims": [16], "projection_dim": 16, "save_steps": 5})
+    result = train_multitask(cfg, small_data.data_dir, tmp_path / "proj")
+    assert result.model.get_embedding_dimension() == 16
+    assert result.model.encode(["x"]).shape == (1, 16)

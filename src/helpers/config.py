@@ -55,7 +55,9 @@ def subset_of(*choices: str) -> Rule:
                 and len(set(v)) == len(v))
 
 
-def text() -> Rule:
+def text(allow_empty: bool = False) -> Rule:
+    if allow_empty:
+        return Rule("a string", lambda v: isinstance(v, str))
     return Rule("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip()))
 
 

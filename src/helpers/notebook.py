@@ -25,3 +25,9 @@ def glue(name: str, value: Any, fmt: str = "") -> None:
     from myst_nb import glue as _glue
 
     _glue(name, Markdown(format(value, fmt)), display=False)
+
+
+def glue_many(prefix: str, values: dict[str, Any], fmt: str = "") -> None:
+    """Glue every ``key: value`` of ``values`` as ``<prefix>_<key>``."""
+    for key, value in values.items():
+        glue(f"{prefix}_{key}", value, fmt)

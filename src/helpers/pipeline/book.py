@@ -53,6 +53,11 @@ def stage(root: Path, profile: str) -> Path:
     shutil.copy(root / "_config.yml", target / "_config.yml")
     shutil.copytree(executed, target / "notebooks", ignore=shutil.ignore_patterns(".tmp-*"))
     _prepare_notebooks(target / "notebooks")
+    for variant in sorted((run_dir / "ablations").glob("*/03_training.ipynb")):
+        # executed ablation variants: linked from the ablation chapter, downloadable as they ran
+        dest = target / "_static" / "ablations" / f"{variant.parent.name}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(variant, dest)
     (target / "_run.json").write_text(json.dumps({"profile": profile}))
     return target
 

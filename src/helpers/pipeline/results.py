@@ -21,8 +21,8 @@ COLUMNS = ["run", "model", "task", "lang", "metric", "value", "n", "seed", "step
 def record(run_dir: str | Path, step: str, rows: list[dict], run: str, seed: int) -> pd.DataFrame:
     """Write ``rows`` (dicts with model, task, lang, metric, value, n) as this step's results.
 
-    Rows already recorded by the same step under other ``run`` ids are kept; rows of the
-    same ``run`` id are replaced. Returns the step's full table.
+    Rows already recorded by the same step under other ``run`` ids or seeds are kept; rows
+    of the same ``run`` and ``seed`` are replaced. Returns the step's full table.
     """
     path = Path(run_dir) / "results" / "steps" / f"{step}.csv"
     new = pd.DataFrame(rows)
@@ -31,11 +31,21 @@ def record(run_dir: str | Path, step: str, rows: list[dict], run: str, seed: int
         raise ValueError(f"result rows lack column(s) {sorted(missing)}")
     new["run"], new["seed"], new["step"] = run, seed, step
     old = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=COLUMNS)
-    old = old[old["run"] != run]
+    old = old[~((old["run"] == run) & (old["seed"] == seed))]
     table = pd.concat([old, new[COLUMNS]], ignore_index=True) if len(old) else new[COLUMNS]
     atomic_write_text(path, table.to_csv(index=False))
     combine(run_dir)
     return table
+
+
+def replace_step(run_dir: str | Path, step: str, table: pd.DataFrame) -> None:
+    """Make ``table`` (columns as :data:`COLUMNS` minus ``step``) the step's whole result."""
+    missing = set(COLUMNS) - {"step"} - set(table.columns)
+    if missing:
+        raise ValueError(f"result table lacks column(s) {sorted(missing)}")
+    path = Path(run_dir) / "results" / "steps" / f"{step}.csv"
+    atomic_write_text(path, table.assign(step=step)[COLUMNS].to_csv(index=False))
+    combine(run_dir)
 
 
 def clear_step(run_dir: str | Path, step: str) -> None:

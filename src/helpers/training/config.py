@@ -28,6 +28,13 @@ class TrainConfig:
         freeze_layers: lower transformer layers (and the embeddings) kept frozen; 0 trains all.
         max_seq_length: truncation length in training.
         max_pairs_per_task: cap on training pairs drawn per task (0 = all).
+        train_languages: languages whose rows are trained on (empty = all); a cross-lingual
+            row such as ``en-fr`` is kept only when both of its languages are listed.
+        projection_dim: 0 = none; otherwise a learned linear map (initialised to plain
+            truncation) from the full embedding to this size, trained at this size only.
+        frozen_cache_layers: bottom layers served by
+            :class:`~helpers.training.frozen_cache.FrozenPrefixCache` (at most
+            ``freeze_layers``; -1 = all frozen layers, 0 = no cache).
         seed: seed for sampling, initialisation and order.
         eval_steps: validation every this many steps (0 = only at the end).
         save_steps: checkpoint every this many steps.
@@ -45,12 +52,20 @@ class TrainConfig:
     freeze_layers: int = 8
     max_seq_length: int = 96
     max_pairs_per_task: int = 0
+    train_languages: list[str] = field(default_factory=list)
+    projection_dim: int = 0
+    frozen_cache_layers: int = -1
     seed: int = 13
     eval_steps: int = 0
     save_steps: int = 50
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def cache_layers(self) -> int:
+        """Bottom layers served from the frozen-prefix cache (0 = none)."""
+        return self.freeze_layers if self.frozen_cache_layers < 0 else self.frozen_cache_layers
 
 
 RULES: dict[str, Rule] = {
@@ -69,6 +84,10 @@ RULES: dict[str, Rule] = {
     "freeze_layers": integer(0, 48),
     "max_seq_length": integer(8, 512),
     "max_pairs_per_task": integer(0),
+    "train_languages": Rule("a list of language codes (empty = all)",
+                            lambda v: isinstance(v, list) and all(isinstance(x, str) and x for x in v)),
+    "projection_dim": integer(0, 4096),
+    "frozen_cache_layers": integer(-1, 48),
     "seed": integer(0),
     "eval_steps": integer(0),
     "save_steps": integer(1),
@@ -81,4 +100,11 @@ def make_config(params: dict) -> TrainConfig:
     if unknown:
         raise ParamError(f"unknown training setting(s) {unknown}; known: {sorted(RULES)}")
     defaults = TrainConfig().to_dict()
-    return TrainConfig(**validate({**defaults, **params}, RULES))
+    cfg = TrainConfig(**validate({**defaults, **params}, RULES))
+    if cfg.frozen_cache_layers > cfg.freeze_layers:
+        raise ParamError(f"frozen_cache_layers = {cfg.frozen_cache_layers} exceeds freeze_layers = "
+                         f"{cfg.freeze_layers}: only frozen layers can be cached")
+    if cfg.projection_dim and cfg.dims != [cfg.projection_dim]:
+        raise ParamError(f"projection_dim = {cfg.projection_dim} trains that size only: set dims to "
+                         f"[{cfg.projection_dim}] (got {cfg.dims})")
+    return cfg

@@ -17,9 +17,15 @@ from helpers.data.store import load_manifest, load_task
 PROMPT_TEXT = {"query": "query: ", "passage": "passage: "}
 
 
-def training_sets(data_dir: Path, tasks: list[str], batch_size: int, max_pairs: int, seed: int) -> dict:
-    """Load the ``train`` split of each task; a clear error for unknown/unusable tasks."""
+def training_sets(data_dir: Path, tasks: list[str], batch_size: int, max_pairs: int, seed: int,
+                  languages: list[str] | None = None) -> dict:
+    """Load the ``train`` split of each task; a clear error for unknown/unusable tasks.
+
+    ``languages`` keeps only rows in those languages (a cross-lingual ``en-fr`` row needs
+    both); ``max_pairs`` caps each task after a seeded shuffle.
+    """
     manifest = load_manifest(data_dir)
+    keep = set(languages or [])
     out = {}
     for task in tasks:
         if task not in manifest:
@@ -29,7 +35,13 @@ def training_sets(data_dir: Path, tasks: list[str], batch_size: int, max_pairs: 
         dsd = load_task(data_dir, task)
         if "train" not in dsd or len(dsd["train"]) == 0:
             raise ParamError(f"task {task!r} has no training rows in {data_dir}")
-        train = dsd["train"].shuffle(seed=seed)
+        train = dsd["train"]
+        if keep:
+            train = train.filter(lambda lang: set(lang.split("-")) <= keep, input_columns="lang")
+            if len(train) == 0:
+                raise ParamError(f"task {task!r} has no training rows in languages {sorted(keep)}; "
+                                 "drop the task or add a language")
+        train = train.shuffle(seed=seed)
         if max_pairs:
             train = train.select(range(min(max_pairs, len(train))))
         if len(train) < batch_size:

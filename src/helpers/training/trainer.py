@@ -5,7 +5,9 @@ tasks, :class:`~helpers.training.losses.LabelAwareMultipleNegativesRankingLoss` 
 and group tasks), each wrapped in MatryoshkaLoss so the first ``dims[-1]`` dimensions of
 the embedding are trained to work alone. The trainer's multi-dataset batch sampler keeps
 every batch inside one task (proportional or round-robin over tasks). Lower layers can be
-frozen. Checkpoints are saved every ``save_steps``; calling :func:`train_multitask` again
+frozen, and their output served from
+:class:`~helpers.training.frozen_cache.FrozenPrefixCache`; an optional learned projection
+maps the embedding to a smaller size. Checkpoints are saved every ``save_steps``; calling :func:`train_multitask` again
 on the same folder resumes from the last one. Per-task losses go to ``train_log.csv`` and
 TensorBoard (``tb/``).
 
@@ -28,6 +30,7 @@ from helpers.config import ParamError
 from helpers.models import load_model
 from helpers.training.config import TrainConfig
 from helpers.training.data import task_prompts, training_sets
+from helpers.training.frozen_cache import FrozenPrefixCache
 from helpers.training.losses import LabelAwareMultipleNegativesRankingLoss
 
 
@@ -124,6 +127,26 @@ def freeze_lower_layers(model, n_layers: int) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def add_projection(model, dim: int):
+    """Insert a linear map (full size -> ``dim``, no bias) before normalisation.
+
+    It is initialised to plain truncation (the first ``dim`` coordinates), so training
+    starts where a Matryoshka-truncated embedding starts and can only learn from there.
+    """
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Dense
+
+    full = model.get_embedding_dimension()
+    if dim >= full:
+        raise ParamError(f"projection_dim = {dim} must be smaller than the model's {full} dimensions")
+    dense = Dense(full, dim, bias=False, activation_function=nn.Identity(), init_weight=torch.eye(dim, full))
+    modules = list(model)
+    projected = SentenceTransformer(modules=[*modules[:-1], dense, modules[-1]], prompts=model.prompts,
+                                    device="cpu")
+    projected.max_seq_length = model.max_seq_length
+    return projected
+
+
 def run_identity(cfg: TrainConfig, data_dir: Path) -> str:
     """Hash of what a checkpoint depends on: settings (not how often it validates or saves),
     training code and the task data."""
@@ -163,6 +186,7 @@ class TrainResult:
     tokens: int  # real tokens encoded (both sides of every pair), summed over resumed sessions
     padded_tokens: int  # positions encoded, padding included, likewise
     peak_rss_mb: float  # peak resident memory of the process so far
+    cache: FrozenPrefixCache | None = None  # attached to ``model`` while it is set
 
 
 def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
@@ -182,7 +206,12 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
         raise ParamError(f"dims = {cfg.dims}: the largest size exceeds the model's {full_dim} dimensions")
     model.max_seq_length = cfg.max_seq_length
     trainable = freeze_lower_layers(model, cfg.freeze_layers)
-    train = training_sets(Path(data_dir), cfg.tasks, cfg.batch_size, cfg.max_pairs_per_task, cfg.seed)
+    cache = FrozenPrefixCache(model, cfg.cache_layers).attach() if cfg.cache_layers else None
+    if cfg.projection_dim:
+        model = add_projection(model, cfg.projection_dim)
+        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    train = training_sets(Path(data_dir), cfg.tasks, cfg.batch_size, cfg.max_pairs_per_task, cfg.seed,
+                          cfg.train_languages)
     kinds = {t: load_manifest(Path(data_dir))[t]["kind"] for t in cfg.tasks}
     sink: dict[str, list[float]] = {task: [] for task in cfg.tasks}
     counts = {"tokens": 0, "padded": 0}
@@ -192,7 +221,8 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
             base = LabelAwareMultipleNegativesRankingLoss(model, scale=cfg.scale)
         else:
             base = MultipleNegativesRankingLoss(model, scale=cfg.scale)
-        losses[task] = TrackedLoss(task, MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims), sink, counts)
+        loss = MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims) if len(cfg.dims) > 1 else base
+        losses[task] = TrackedLoss(task, loss, sink, counts)
 
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
@@ -221,12 +251,14 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     start = time.time()
     trainer.train(resume_from_checkpoint=last)
     total = _add_to_summary(out_dir / "train_summary.json", {"seconds": time.time() - start, **counts})
+    if cache is not None:
+        cache.save()
     import resource
 
     return TrainResult(model=model, seconds=total["seconds"], steps=trainer.state.global_step,
                        trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
                        resumed_from=last, tokens=total["tokens"], padded_tokens=total["padded"],
-                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cache=cache)
 
 
 def _add_to_summary(path: Path, part: dict) -> dict:

@@ -1,0 +1,153 @@
+"""Run the frozen bottom of the encoder once per distinct text, and reuse its output.
+
+When the embeddings and the lowest ``k`` transformer layers are frozen, their output for
+a given token sequence never changes, yet a plain training step recomputes it every time
+the text is seen, and every evaluation recomputes it for every test text. This module
+attaches to a sentence-transformers model whose first module wraps a BERT-style encoder
+and replaces the encoder's forward by: *look up* the level-``k`` hidden states of each row
+(computing and storing the missing ones, without gradient and without dropout), then run
+only the layers above ``k``. Results are identical to the plain forward in evaluation mode
+up to the float16 rounding of the stored states (tested); in training the frozen layers
+apply no dropout, which is what makes their output cacheable.
+
+The store is keyed by a hash of the frozen weights and ``k``, kept in memory and written
+to ``<cache>/frozen_prefix/<key>/`` as append-only shards (each written atomically), so
+variants of a run that share texts (the ablation grid) compute each prefix once.
+
+Explained in the book's appendix "Environment and speed" (section *Levers*).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+
+import torch
+from transformers.masking_utils import create_bidirectional_mask
+from transformers.modeling_outputs import BaseModelOutput
+
+from helpers.paths import atomic_write_bytes, cache_dir
+
+_OPEN: dict[str, tuple[dict, dict]] = {}  # key -> (store, unsaved entries), shared within a process
+
+
+def frozen_weights_key(bert, k: int) -> str:
+    """Hash of the embeddings and the lowest ``k`` layers' weights, plus ``k``."""
+    digest = hashlib.sha256(f"k={k}".encode())
+    modules = [bert.embeddings, *bert.encoder.layer[:k]]
+    for module in modules:
+        for name, tensor in sorted(module.state_dict().items()):
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:20]
+
+
+class FrozenPrefixCache:
+    """Level-``k`` hidden states of a BERT encoder, computed once per token sequence.
+
+    Args:
+        model: a ``SentenceTransformer`` whose first module's ``auto_model`` is BERT-like
+            (``embeddings`` + ``encoder.layer``), e.g. multilingual-e5-small.
+        k: number of bottom layers served from the cache (they must be frozen).
+        persist: keep the store on disk under the cache folder (``False``: memory only).
+    """
+
+    def __init__(self, model, k: int, persist: bool = True) -> None:
+        self.bert = model[0].auto_model
+        layers = self.bert.encoder.layer
+        if not 0 < k <= len(layers):
+            raise ValueError(f"frozen cache level {k} outside 1..{len(layers)}")
+        self.k = k
+        self.key = frozen_weights_key(self.bert, k)
+        self.folder = cache_dir() / "frozen_prefix" / self.key if persist else None
+        self.hits = self.misses = 0
+        if self.key in _OPEN:  # another model in this process (an earlier ablation variant) loaded it
+            self.store, self.new = _OPEN[self.key]
+        else:
+            self.store, self.new = {}, {}
+            self._load()
+            _OPEN[self.key] = (self.store, self.new)
+
+    # -- storage ------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for shard in sorted(self.folder.glob("*.pt")):
+            part = torch.load(shard, weights_only=True)
+            states = part["states"].split(part["lengths"].tolist())
+            self.store.update(zip(part["keys"], states, strict=True))
+
+    def save(self) -> int:
+        """Write the entries added since the last save as one new shard; return their number."""
+        if self.folder is None or not self.new:
+            return 0
+        keys = list(self.new)
+        part = {"keys": keys, "lengths": torch.tensor([self.new[x].shape[0] for x in keys]),
+                "states": torch.cat([self.new[x] for x in keys])}
+        buffer = io.BytesIO()
+        torch.save(part, buffer)
+        atomic_write_bytes(self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.pt", buffer.getvalue())
+        count = len(self.new)
+        self.new.clear()
+        return count
+
+    # -- computation ----------------------------------------------------------------------
+    def _compute(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        was_training = self.bert.training
+        self.bert.eval()
+        with torch.no_grad():
+            hidden = self.bert.embeddings(input_ids=input_ids)
+            mask = create_bidirectional_mask(config=self.bert.config, inputs_embeds=hidden,
+                                             attention_mask=attention_mask)
+            for layer in self.bert.encoder.layer[: self.k]:
+                hidden = layer(hidden, mask)
+        self.bert.train(was_training)
+        return hidden
+
+    def prefix(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Level-``k`` hidden states ``[batch, seq, hidden]`` (zeros at padded positions)."""
+        counts = attention_mask.sum(dim=1)
+        if not torch.equal(attention_mask.bool(), torch.arange(attention_mask.shape[1]) < counts[:, None]):
+            raise ValueError("frozen cache needs right-padded inputs (a contiguous attention mask)")
+        lengths = counts.tolist()
+        keys = [input_ids[i, :n].numpy().tobytes() for i, n in enumerate(lengths)]
+        missing = [i for i, key in enumerate(keys) if key not in self.store]
+        self.misses += len(missing)
+        self.hits += len(keys) - len(missing)
+        if missing:
+            width = max(lengths[i] for i in missing)
+            rows = torch.tensor(missing)
+            states = self._compute(input_ids[rows, :width], attention_mask[rows, :width])
+            for j, i in enumerate(missing):
+                value = states[j, : lengths[i]].to(torch.float16).clone()
+                self.store[keys[i]] = value
+                self.new[keys[i]] = value
+        out = torch.zeros(input_ids.shape[0], input_ids.shape[1], self.bert.config.hidden_size)
+        for i, key in enumerate(keys):
+            out[i, : lengths[i]] = self.store[key].to(torch.float32)
+        return out
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids=None,
+                **_: object) -> BaseModelOutput:
+        """Drop-in for the encoder's forward: cached bottom, live top layers."""
+        if token_type_ids is not None and bool(token_type_ids.any()):
+            raise ValueError("frozen cache supports single-segment inputs only (token_type_ids all 0)")
+        hidden = self.prefix(input_ids, attention_mask)
+        mask = create_bidirectional_mask(config=self.bert.config, inputs_embeds=hidden, attention_mask=attention_mask)
+        for layer in self.bert.encoder.layer[self.k:]:
+            hidden = layer(hidden, mask)
+        return BaseModelOutput(last_hidden_state=hidden)
+
+    def attach(self) -> FrozenPrefixCache:
+        """Route the encoder's forward through the cache (the saved model is unaffected)."""
+        self.bert.forward = self.forward
+        return self
+
+    def detach(self) -> None:
+        """Restore the encoder's own forward."""
+        self.bert.__dict__.pop("forward", None)
+
+    def stats(self) -> dict[str, int]:
+        return {"hits": self.hits, "misses": self.misses, "stored": len(self.store)}

@@ -1,0 +1,95 @@
+"""The ablation grid expands to the right variants, refuses bad specs, and its tables read right."""
+
+import pandas as pd
+import pytest
+
+from helpers.ablation import analysis as A
+from helpers.ablation.grid import expand_grid
+from helpers.config import ParamError
+
+BASE = {"tasks": ["topic", "search", "crosslingual"], "dims": [384, 50], "scale": 20.0, "sampler": "proportional",
+        "freeze_layers": 10, "batch_size": 8, "max_pairs_per_task": 200}
+SPEC = {"questions": ["transfer", "zero_shot", "multilingual", "dimension", "mixing", "scale", "unfrozen",
+                      "data_size"],
+        "seeds": [1, 2], "tasks": [], "dims": [128, 16], "scales": [20, 50], "unfrozen": [2, 4],
+        "fractions": [0.25]}
+
+
+def test_small_grid_expands_to_the_right_variants():
+    variants = expand_grid(SPEC, ["en", "fr"], BASE, n_layers=12)
+    runs = [(v.run, v.seed) for v in variants]
+    assert len(runs) == len(set(runs))
+    by_run = pd.Series([v.run for v in variants]).value_counts()
+    # headline questions on every seed, the others on the first seed only
+    for run in ["base", "single:topic", "single:search", "single:crosslingual", "loo:topic", "loo:search",
+                "loo:crosslingual", "lang:en-only", "lang:no-crosslingual"]:
+        assert by_run[run] == 2, run
+    for run in ["dim:matryoshka", "dim:128-projection", "dim:16-projection", "sampler:round_robin", "scale:50",
+                "unfrozen:4", "frac:0.25"]:
+        assert by_run[run] == 1, run
+    assert "scale:20" not in by_run and "unfrozen:2" not in by_run  # those are the base settings
+    v = {x.run: x for x in variants}
+    assert v["loo:search"].overrides["tasks"] == ["topic", "crosslingual"]
+    assert v["lang:en-only"].overrides == {"tasks": ["topic", "search"], "train_languages": ["en"]}
+    assert v["dim:matryoshka"].overrides["dims"] == [384, 128, 16] and v["dim:matryoshka"].eval_dims == (384, 128, 16)
+    assert v["dim:16-projection"].overrides == {"dims": [16], "projection_dim": 16}
+    assert v["unfrozen:4"].overrides == {"freeze_layers": 8, "frozen_cache_layers": 8}
+    assert v["frac:0.25"].overrides == {"max_pairs_per_task": 50}
+    assert variants[0].slug == "base-s1" and v["single:topic"].slug == "single-topic-s2"  # last seed wins in v
+
+
+def test_grid_tasks_limit_single_and_leave_one_out():
+    variants = expand_grid({**SPEC, "tasks": ["topic"], "questions": ["transfer", "zero_shot"]}, ["en"], BASE, 12)
+    assert sorted({v.run for v in variants}) == ["base", "loo:topic", "single:topic"]
+
+
+@pytest.mark.parametrize("change,match", [
+    ({"questions": ["transfer", "colour"]}, "questions = .*'colour'"),
+    ({"seeds": []}, "seeds"),
+    ({"dims": [384]}, "dims = \\[384\\]; expected a list of sizes between 1 and 383"),
+    ({"fractions": [1.0]}, "fractions"),
+    ({"unfrozen": [13]}, "unfrozen"),
+    ({"tasks": ["storyline"]}, "tasks = \\['storyline'\\]"),
+])
+def test_invalid_grid_is_refused_with_a_clear_message(change, match):
+    with pytest.raises(ParamError, match=match):
+        expand_grid({**SPEC, **change}, ["en", "fr"], BASE, n_layers=12)
+
+
+def test_multilingual_needs_english_and_another_language():
+    with pytest.raises(ParamError, match="multilingual needs English"):
+        expand_grid({**SPEC, "questions": ["multilingual"]}, ["en"], BASE, 12)
+
+
+def _rows(values):
+    """Tidy rows: values = {(run, seed): {task: value}} at size 384, main metric only."""
+    return pd.DataFrame([{"run": run, "seed": seed, "model": "finetuned-384", "task": task, "lang": "all",
+                          "metric": "mrr@10" if task != "topic" else "label_accuracy", "value": v, "n": 10}
+                         for (run, seed), tv in values.items() for task, v in tv.items()])
+
+
+MANIFEST = {"topic": {"kind": "label", "in_domain": True}, "search": {"kind": "retrieval", "in_domain": True}}
+
+
+def test_differences_within_the_seed_spread_are_ties():
+    rows = _rows({("base", 1): {"search": 0.60, "topic": 0.80}, ("base", 2): {"search": 0.62, "topic": 0.82},
+                  ("single:search", 1): {"search": 0.50, "topic": 0.40},
+                  ("single:search", 2): {"search": 0.52, "topic": 0.41},
+                  ("single:topic", 1): {"search": 0.60, "topic": 0.80},
+                  ("single:topic", 2): {"search": 0.61, "topic": 0.83},
+                  ("untuned", 1): {"search": 0.55, "topic": 0.30}})
+    s = A.seed_summary(rows, MANIFEST)
+    gain = A.transfer_gain(s, ["search", "topic"], 384)
+    assert gain.loc["search", "verdict"] == "win"   # 0.61 vs 0.51, spread ~0.02
+    assert gain.loc["topic", "verdict"] == "tie"    # 0.81 vs 0.815, within the spread
+    assert A.count_verdicts(gain) == {"win": 1, "tie": 1, "loss": 0}
+    assert A.claim_word(A.count_verdicts(gain), 2) == "holds partly"
+    matrix = A.transfer_matrix(s, ["search", "topic"], ["search", "topic"], 384)
+    assert matrix.loc["only search", "search"] == pytest.approx(0.51 - 0.55)
+    assert matrix.loc["all tasks", "topic"] == pytest.approx(0.81 - 0.30)
+
+
+def test_claim_words():
+    assert A.claim_word({"win": 3, "tie": 0, "loss": 0}, 3) == "holds"
+    assert A.claim_word({"win": 0, "tie": 2, "loss": 1}, 3) == "does not hold"
+    assert A.claim_word({"win": 0, "tie": 3, "loss": 0}, 3) == "is not settled (ties)"
