@@ -27,7 +27,12 @@ run: setup
 book: setup
 	$(PY) -m helpers.pipeline all --profile $(PROFILE)
 
-test: setup
+# the browser check of the built book needs Debian's chromium (installed once, if missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser check"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
 	$(PY) -m ruff check src tests
 	$(PY) -m pytest
 

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,7 +26,8 @@ def test_ci_profile_pipeline_and_book(root):
     assert (run_dir / "models" / "finetuned" / "modules.json").exists()
     assert (run_dir / "training" / "multitask" / "train_log.csv").exists()
     html = run_dir / "book" / "_build" / "html"
-    for chapter in ("01_data", "02_baselines", "03_training", "04_ablations"):
+    for chapter in ("01_data", "02_baselines", "03_training", "04_ablations", "05_visualizations",
+                    "06_best_practices"):
         assert (html / "notebooks" / f"{chapter}.html").exists()
     # the ablation grid: every variant's rows under its id, its executed notebook linked from chapter 4
     ablation = table[table["step"] == "04_ablations"]
@@ -35,3 +37,19 @@ def test_ci_profile_pipeline_and_book(root):
     page = (html / "notebooks" / "04_ablations.html").read_text()
     assert 'href="../_static/ablations/single-topic-s13.ipynb"' in page
     assert (html / "_static" / "ablations" / "single-topic-s13.ipynb").exists()
+    for appendix in ("parameters", "environment"):
+        assert (html / f"{appendix}.html").exists()
+    assert "holds" in (html / "index.html").read_text() or "does not hold" in (html / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_ci_book_in_a_real_browser(root):
+    """Front page and chapters render in headless chromium: no broken image or internal link."""
+    from helpers.pipeline.browser import check_book
+
+    html = root / "runs" / "ci" / "book" / "_build" / "html"
+    assert html.exists(), "run test_ci_profile_pipeline_and_book first (same module)"
+    reports = check_book(html)
+    assert set(reports) >= {"index.html", "notebooks/03_training.html"}
+    for report in reports.values():
+        assert Path(report["screenshot"]).stat().st_size > 10_000  # a real rendering, not a blank page

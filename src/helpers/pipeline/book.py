@@ -23,6 +23,7 @@ class BookBuildFailed(RuntimeError):
 
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
+CLAIMS_MARKER = "<!-- claims at a glance: written by the book stage from results/claims.csv -->"
 
 
 def _prepare_notebooks(nb_dir: Path) -> None:
@@ -59,6 +60,12 @@ def stage(root: Path, profile: str) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(variant, dest)
     (target / "_run.json").write_text(json.dumps({"profile": profile}))
+    from helpers.pipeline import appendix
+
+    (target / "parameters.md").write_text(appendix.parameters_markdown(root, run_dir))
+    (target / "environment.md").write_text(appendix.environment_markdown(root, run_dir))
+    intro = target / "intro.md"
+    intro.write_text(intro.read_text().replace(CLAIMS_MARKER, appendix.claims_markdown(run_dir)))
     return target
 
 

@@ -69,6 +69,20 @@ def _failed_cell(nb_path: Path) -> str:
     return "unknown cell"
 
 
+def _commit(root: Path) -> str:
+    """The code's git commit (``+changes`` when the tree differs from it), for the step record."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "notebooks", "params"], cwd=root,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def run_profile(profile: str, root: Path, only: list[str] | None = None, force: bool = False,
                 log=print) -> list[dict]:
     """Run every step of ``profile`` (or ``only`` some); return the step records."""
@@ -111,7 +125,7 @@ def run_profile(profile: str, root: Path, only: list[str] | None = None, force: 
         tmp_nb.replace(out_nb)
         seconds = time.time() - start
         rec = {"step": step, "fingerprint": fp, "seconds": round(seconds, 1),
-               "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "params": params}
+               "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit(root), "params": params}
         atomic_write_text(record_path, json.dumps(rec, indent=1, default=str))
         log(f"[{profile}] {step}: done in {seconds:.0f} s")
         records.append(rec)

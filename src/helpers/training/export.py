@@ -74,3 +74,21 @@ def add_evaluation(path: Path, evaluation: pd.DataFrame) -> None:
     rest = tail.split("\n\nCitation:", 1)
     citation = "\n\nCitation:" + rest[1] if len(rest) > 1 else ""
     atomic_write_text(card, f"{head}{EVAL_MARKER}\n{evaluation.to_markdown()}{citation}")
+
+
+def load_exported(path: Path, with_cache: bool = True):
+    """Reload an exported model, with its frozen bottom layers served from the frozen-prefix
+    cache (as in training) when ``with_cache``; returns ``(model, cache or None)``."""
+    from sentence_transformers import SentenceTransformer
+
+    from helpers.training.frozen_cache import FrozenPrefixCache
+
+    path = Path(path)
+    if not (path / "modules.json").exists():
+        raise FileNotFoundError(f"{path} holds no exported model: run the training chapter (03_training) first")
+    model = SentenceTransformer(str(path), device="cpu")
+    settings = json.loads((path / "lipost_training.json").read_text())["training"]
+    layers = settings.get("frozen_cache_layers", -1)
+    layers = settings.get("freeze_layers", 0) if layers < 0 else layers
+    cache = FrozenPrefixCache(model, layers).attach() if with_cache and layers else None
+    return model, cache

