@@ -169,9 +169,17 @@ def model_path(name: str, allow_download: bool = False) -> str:
     )
 
 
-def load_model(name: str, allow_download: bool = False, device: str = "cpu"):
-    """Load ``name`` as a ``SentenceTransformer`` (materialising it into the cache once)."""
+def default_device() -> str:
+    """``cuda`` when a CUDA GPU is visible (the ``full`` profile's setting), else ``cpu``."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def load_model(name: str, allow_download: bool = False, device: str | None = None):
+    """Load ``name`` as a ``SentenceTransformer`` (materialising it into the cache once) on
+    ``device`` (default: :func:`default_device`)."""
     from sentence_transformers import SentenceTransformer
 
     path = model_path(name, allow_download=allow_download)
-    return SentenceTransformer(path, device=device, local_files_only=not allow_download)
+    return SentenceTransformer(path, device=device or default_device(), local_files_only=not allow_download)

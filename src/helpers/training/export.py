@@ -86,7 +86,9 @@ def load_exported(path: Path, with_cache: bool = True):
     path = Path(path)
     if not (path / "modules.json").exists():
         raise FileNotFoundError(f"{path} holds no exported model: run the training chapter (03_training) first")
-    model = SentenceTransformer(str(path), device="cpu")
+    from helpers.models.materialize import default_device
+
+    model = SentenceTransformer(str(path), device=default_device())
     settings = json.loads((path / "lipost_training.json").read_text())["training"]
     layers = settings.get("frozen_cache_layers", -1)
     layers = settings.get("freeze_layers", 0) if layers < 0 else layers

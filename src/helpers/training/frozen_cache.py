@@ -109,25 +109,26 @@ class FrozenPrefixCache:
     def prefix(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Level-``k`` hidden states ``[batch, seq, hidden]`` (zeros at padded positions)."""
         counts = attention_mask.sum(dim=1)
-        if not torch.equal(attention_mask.bool(), torch.arange(attention_mask.shape[1]) < counts[:, None]):
+        positions = torch.arange(attention_mask.shape[1], device=attention_mask.device)
+        if not torch.equal(attention_mask.bool(), positions < counts[:, None]):
             raise ValueError("frozen cache needs right-padded inputs (a contiguous attention mask)")
         lengths = counts.tolist()
-        keys = [input_ids[i, :n].numpy().tobytes() for i, n in enumerate(lengths)]
+        keys = [input_ids[i, :n].cpu().numpy().tobytes() for i, n in enumerate(lengths)]
         missing = [i for i, key in enumerate(keys) if key not in self.store]
         self.misses += len(missing)
         self.hits += len(keys) - len(missing)
         if missing:
             width = max(lengths[i] for i in missing)
-            rows = torch.tensor(missing)
+            rows = torch.tensor(missing, device=input_ids.device)
             states = self._compute(input_ids[rows, :width], attention_mask[rows, :width])
             for j, i in enumerate(missing):
-                value = states[j, : lengths[i]].to(torch.float16).clone()
+                value = states[j, : lengths[i]].to("cpu", torch.float16).clone()
                 self.store[keys[i]] = value
                 self.new[keys[i]] = value
         out = torch.zeros(input_ids.shape[0], input_ids.shape[1], self.bert.config.hidden_size)
         for i, key in enumerate(keys):
             out[i, : lengths[i]] = self.store[key].to(torch.float32)
-        return out
+        return out.to(input_ids.device)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids=None,
                 **_: object) -> BaseModelOutput:

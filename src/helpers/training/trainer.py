@@ -142,7 +142,7 @@ def add_projection(model, dim: int):
     dense = Dense(full, dim, bias=False, activation_function=nn.Identity(), init_weight=torch.eye(dim, full))
     modules = list(model)
     projected = SentenceTransformer(modules=[*modules[:-1], dense, modules[-1]], prompts=model.prompts,
-                                    device="cpu")
+                                    device=str(model.device))
     projected.max_seq_length = model.max_seq_length
     return projected
 
@@ -238,7 +238,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
         logging_steps=max(1, min(10, cfg.steps // 10)), save_strategy="steps", save_steps=cfg.save_steps,
         save_total_limit=2, report_to=["tensorboard"],
         eval_strategy="steps" if (evaluator is not None and cfg.eval_steps) else "no",
-        eval_steps=cfg.eval_steps or None, dataloader_drop_last=True, use_cpu=True,
+        eval_steps=cfg.eval_steps or None, dataloader_drop_last=True, use_cpu=not torch.cuda.is_available(),
         disable_tqdm=False, save_only_model=False,
     )
     callbacks = [LossLog(out_dir / "train_log.csv", sink, out_dir / "tb")]
