@@ -19,3 +19,19 @@ def test_verdict_and_table():
     assert claim_verdict(0, 2) == "does not hold"
     table = win_table(POOLED, [("ft", "gen")], ["a", "b"])
     assert table["ft > gen"].tolist() == [True, False]
+
+
+def test_bottleneck_finding_reads_the_compression_table():
+    import pandas as pd
+
+    from helpers.evaluation.report import bottleneck_finding
+
+    table = pd.DataFrame({"base 384": [0.8, 0.5], "base first-50": [0.4, 0.2], "base PCA-50": [0.6, 0.3],
+                          "tuned 384": [0.9, 0.6], "tuned first-50 (Matryoshka)": [0.8, 0.45],
+                          "tuned PCA-50": [0.7, 0.5]}, index=["description", "search"])
+    found = bottleneck_finding(table, 384, 50)
+    assert found["base_pca_loss"] == "0.200" and found["base_worst"] == "description"
+    assert found["mat_vs_pca"] == "above" and "the size itself" in found["reading"]
+    assert found["tuned_gap"] == "0.125"
+    table["tuned PCA-50"] = [0.9, 0.6]
+    assert bottleneck_finding(table, 384, 50)["mat_vs_pca"] == "below"
