@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def run_variant(root: Path, variant: Variant, params: dict, log=print, km=None) 
         raise StepFailed(f"ablation variant {variant.run} (seed {variant.seed}) failed in {_failed_cell(tmp_nb)}; "
                          f"partial notebook: {tmp_nb}") from err
     tmp_nb.replace(out_nb)
+    # a finished variant is never resumed: its checkpoints (~1 GB each, the full model) go
+    shutil.rmtree(folder / "training" / "checkpoints", ignore_errors=True)
     record = {"run": variant.run, "question": variant.question, "seed": variant.seed, "fingerprint": fp,
               "seconds": round(time.time() - start, 1), "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
               "params": params}
