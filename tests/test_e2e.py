@@ -34,6 +34,7 @@ def test_ci_profile_pipeline_and_book(root):
     assert {"base", "single:topic", "loo:topic", "lang:en-only", "dim:16-matryoshka", "dim:16-projection",
             "sampler:round_robin", "scale:50", "unfrozen:1", "frac:0.5", "untuned"} <= set(ablation["run"])
     assert set(table[table["run"] == "diagnosis"]["model"]) == {"base first-50", "base PCA-50", "tuned PCA-50"}
+    assert not list((run_dir / "ablations").glob("*/training/checkpoints"))  # finished variants keep no checkpoints
     page = (html / "notebooks" / "04_ablations.html").read_text()
     assert 'href="../_static/ablations/single-topic-s13.ipynb"' in page
     assert (html / "_static" / "ablations" / "single-topic-s13.ipynb").exists()
