@@ -56,6 +56,10 @@ def environment_markdown(root: Path, run_dir: Path) -> str:
                            "finished": s.get("finished", ""), "code commit": s.get("commit", "(not recorded)")}
                           for s in steps])
     total = sum(s["seconds"] for s in steps) / 60
+    variants = [json.loads(p.read_text()) for p in sorted((run_dir / "ablations").glob("*/variant.json"))]
+    grid = (f"The ablation step's record counts only its last session; its {len(variants)} variants' own run "
+            f"times add up to {sum(v['seconds'] for v in variants) / 60:.1f} min (a variant reused from an earlier "
+            "session counts the time it took then).\n" if variants else "")
     packages = pd.DataFrame([{"package": name, "version": _version(name)} for name in KEY_PACKAGES])
     seeds = {s["step"]: s["params"].get("seeds", s["params"].get("seed")) for s in steps}
     raw = run_dir / "data" / "raw_sha256.json"
@@ -72,7 +76,7 @@ def environment_markdown(root: Path, run_dir: Path) -> str:
            f"**Seeds.** {', '.join(f'{k}: {v}' for k, v in seeds.items())}.\n",
            f"**Data.** {raw_line}; every raw file is checked against `data/raw_sha256.json` on each run.\n",
            f"## Wall time per step\n\nFrom the step records of this run ({total:.1f} min in all):\n",
-           _md_table(times) + "\n", _bench_section(root)]
+           _md_table(times) + "\n", grid, _bench_section(root)]
     return "\n".join(out)
 
 
