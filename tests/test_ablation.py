@@ -93,3 +93,16 @@ def test_claim_words():
     assert A.claim_word({"win": 3, "tie": 0, "loss": 0}, 3) == "holds"
     assert A.claim_word({"win": 0, "tie": 2, "loss": 1}, 3) == "does not hold"
     assert A.claim_word({"win": 0, "tie": 3, "loss": 0}, 3) == "is not settled (ties)"
+
+
+def test_grid_from_params_checks_tasks_against_the_data(small_data):
+    from helpers.ablation.grid import grid_from_params
+
+    params = {**BASE, "base_model": "multilingual-e5-small", "steps": 2, "lr": 1e-4, "warmup_ratio": 0.1,
+              "max_seq_length": 32, "questions": ["transfer"], "seeds": [1], "grid_tasks": [], "grid_dims": [16],
+              "grid_scales": [], "grid_unfrozen": [], "grid_fractions": []}
+    grid = grid_from_params(params, small_data.data_dir)
+    assert grid.n_layers == 12 and grid.languages == ["en", "es", "fr"]
+    assert sorted(v.run for v in grid.variants) == ["base", "single:crosslingual", "single:search", "single:topic"]
+    with pytest.raises(ParamError, match="unknown task"):
+        grid_from_params({**params, "tasks": ["topic", "nope"]}, small_data.data_dir)

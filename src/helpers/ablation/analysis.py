@@ -42,8 +42,9 @@ def verdict(diff: float, spread: float) -> str:
     return "tie" if abs(diff) <= spread else "win" if diff > 0 else "loss"
 
 
-def compare(summary: pd.DataFrame, a: tuple[str, str], b: tuple[str, str], tasks: list[str]) -> pd.DataFrame:
-    """Per task: ``a`` and ``b`` as mean ± sd, their difference, the spread and the verdict for ``a``."""
+def compare(summary: pd.DataFrame, a: tuple[str, int], b: tuple[str, int], tasks: list[str]) -> pd.DataFrame:
+    """Per task: ``a`` and ``b`` (each ``(run, size)``) as mean ± sd, their difference, the
+    spread and the verdict for ``a``."""
     rows = []
     for task in tasks:
         (ma, sa), (mb, sb) = value_of(summary, *a, task), value_of(summary, *b, task)
@@ -89,12 +90,6 @@ def zero_shot_table(summary: pd.DataFrame, tasks: list[str], size: int) -> pd.Da
                      "left out - un-tuned": round(loo[0] - untuned[0], 3),
                      "verdict": verdict(loo[0] - untuned[0], spread)})
     return pd.DataFrame(rows).set_index("task")
-
-
-def one_setting_table(summary: pd.DataFrame, runs: dict[str, str], tasks: list[str], size: int) -> pd.DataFrame:
-    """Task x setting table of means for single-seed questions (``runs``: label -> run id)."""
-    return pd.DataFrame({label: [value_of(summary, run, size, t)[0] for t in tasks] for label, run in runs.items()},
-                        index=pd.Index(tasks, name="task")).round(3)
 
 
 def in_domain_mean(summary: pd.DataFrame, run: str, size: int, tasks: list[str]) -> float:

@@ -126,3 +126,43 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
             cap = max(base["batch_size"], round(f * base["max_pairs_per_task"]))
             add(f"frac:{f:g}", "data_size", {"max_pairs_per_task": cap}, False)
     return out
+
+
+BASE_KEYS = ("base_model", "tasks", "steps", "batch_size", "lr", "warmup_ratio", "scale", "dims", "sampler",
+             "freeze_layers", "max_seq_length", "max_pairs_per_task")
+
+
+@dataclass
+class Grid:
+    """The ablation chapter's grid as its parameters define it."""
+
+    base: dict
+    variants: list[Variant]
+    n_layers: int
+    languages: list[str]
+
+
+def grid_from_params(params: dict, data_dir) -> Grid:
+    """Validate the ablation step's parameters (base settings + ``grid_*`` spec) against the
+    run's data and expand the grid; used by the ablation and best-practices chapters."""
+    import json
+    from pathlib import Path
+
+    from helpers.data.store import load_manifest, load_task
+    from helpers.models import model_path
+    from helpers.training.config import make_config
+
+    settings = make_config({k: params[k] for k in BASE_KEYS}).to_dict()  # refuses bad base settings
+    base = {k: settings[k] for k in BASE_KEYS}
+    manifest = load_manifest(Path(data_dir))
+    unknown = [t for t in base["tasks"] if t not in manifest]
+    if unknown:
+        raise ParamError(f"tasks: unknown task(s) {unknown}; this run has {sorted(manifest)}")
+    languages = sorted({lang for t in base["tasks"] for lang in load_task(Path(data_dir), t)["train"].unique("lang")
+                        if "-" not in lang})
+    config = Path(model_path(base["base_model"])) / "config.json"
+    n_layers = json.loads(config.read_text())["num_hidden_layers"]
+    spec = {"questions": params["questions"], "seeds": params["seeds"], "tasks": params["grid_tasks"],
+            "dims": params["grid_dims"], "scales": params["grid_scales"], "unfrozen": params["grid_unfrozen"],
+            "fractions": params["grid_fractions"]}
+    return Grid(base, expand_grid(spec, languages, base, n_layers), n_layers, languages)
