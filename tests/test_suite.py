@@ -4,6 +4,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from helpers.evaluation import evaluate
 from helpers.evaluation.tfidf import TfidfEncoder
@@ -45,3 +46,53 @@ def test_lexical_baseline_beats_chance_and_max_rows_samples(small_data):
     sampled = pd.DataFrame(evaluate(HashEncoder(), small_data.data_dir, tasks=["description", "storyline"],
                                     probe=False, max_rows=20))
     assert sampled[sampled["metric"] == "mrr@10"].groupby("task")["n"].max().max() <= 20
+
+
+class CountingModel:
+    """A stand-in SentenceTransformer: hashed 8-d vectors, counting every text it encodes."""
+
+    prompts = {"query": "query: ", "passage": "passage: "}
+
+    def __init__(self) -> None:
+        self.encoded = 0
+
+    def get_embedding_dimension(self) -> int:
+        return 8
+
+    def encode(self, texts, **_):
+        self.encoded += len(texts)
+        rng = [np.random.default_rng(int(hashlib.md5(t.encode()).hexdigest()[:8], 16)).normal(size=8) for t in texts]
+        vecs = np.array(rng, dtype=np.float32)
+        return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+def test_scoring_several_sizes_encodes_each_text_once(small_data):
+    from helpers.training.scoring import score_trained
+
+    once, twice = CountingModel(), CountingModel()
+    one = score_trained(once, [8], small_data.data_dir, None, 64, probe=False, probe_max_train=10, seed=0,
+                        max_rows=20)
+    both = pd.DataFrame(score_trained(twice, [8, 4], small_data.data_dir, None, 64, probe=False,
+                                      probe_max_train=10, seed=0, max_rows=20))
+    assert twice.encoded == once.encoded > 0
+    assert set(both["model"]) == {"finetuned-8", "finetuned-4"}
+    assert len(both) == 2 * len(one)
+    with pytest.raises(ValueError, match="size"):
+        score_trained(once, [16], small_data.data_dir, None, 64, probe=False, probe_max_train=10, seed=0)
+
+
+def test_sampled_retrieval_keeps_distractors_beyond_the_sample(small_data):
+    """A sampled ranking of a corpus-less task also holds other rows' positives."""
+    seen: list[str] = []
+
+    class Recording(HashEncoder):
+        def encode(self, texts, role):
+            seen.extend(texts)
+            return super().encode(texts, role)
+
+    evaluate(Recording(), small_data.data_dir, tasks=["description"], probe=False, max_rows=10)
+    from helpers.data.store import load_task
+
+    test = load_task(small_data.data_dir, "description")["test"]
+    positives = set(test["positive"])
+    assert len(positives & set(seen)) > 10  # the 10 sampled positives and distractors

@@ -49,6 +49,10 @@ class SentenceTransformerEncoder:
         batch_size: encoding batch size.
         truncate_dim: keep only the first ``truncate_dim`` dimensions (Matryoshka), then
             re-normalise; the cache holds the full embedding, so both sizes share it.
+
+    Full embeddings are also kept in memory per call (texts and role), shared with the
+    encoders made by :meth:`resized`, so scoring one model at several sizes encodes once
+    even when the disk cache is off (ablation variants are never saved).
     """
 
     def __init__(self, model, name: str, fingerprint: str | None, max_seq_length: int = 128,
@@ -56,15 +60,26 @@ class SentenceTransformerEncoder:
         self.model, self.name, self.fingerprint = model, name, fingerprint
         self.max_seq_length, self.batch_size, self.truncate_dim = max_seq_length, batch_size, truncate_dim
         self.has_prompts = bool(getattr(model, "prompts", {}).get("query"))
+        self.memory: dict[str, np.ndarray] = {}
 
-    def _cache_file(self, texts: list[str], role: str) -> Path | None:
-        if self.fingerprint is None:
-            return None
+    def resized(self, truncate_dim: int | None, name: str) -> SentenceTransformerEncoder:
+        """The same model at another size, sharing this encoder's in-memory embeddings."""
+        other = SentenceTransformerEncoder(self.model, name, self.fingerprint, self.max_seq_length,
+                                           self.batch_size, truncate_dim)
+        other.memory = self.memory
+        return other
+
+    def _digest(self, texts: list[str], role: str) -> str:
         digest = hashlib.sha256(f"{role}|{self.max_seq_length}|{self.has_prompts}".encode())
         for t in texts:
             digest.update(t.encode())
             digest.update(b"\x00")
-        return cache_dir() / "embeddings" / self.fingerprint / f"{digest.hexdigest()[:24]}.npy"
+        return digest.hexdigest()[:24]
+
+    def _cache_file(self, digest: str) -> Path | None:
+        if self.fingerprint is None:
+            return None
+        return cache_dir() / "embeddings" / self.fingerprint / f"{digest}.npy"
 
     def encode(self, texts: list[str], role: str) -> np.ndarray:
         full = self._encode_full(texts, role)
@@ -74,9 +89,13 @@ class SentenceTransformerEncoder:
         return small / np.maximum(np.linalg.norm(small, axis=1, keepdims=True), 1e-12)
 
     def _encode_full(self, texts: list[str], role: str) -> np.ndarray:
-        path = self._cache_file(texts, role)
+        digest = self._digest(texts, role)
+        if digest in self.memory:
+            return self.memory[digest]
+        path = self._cache_file(digest)
         if path is not None and path.exists():
-            return np.load(path)
+            self.memory[digest] = np.load(path)
+            return self.memory[digest]
         self.model.max_seq_length = self.max_seq_length
         out = self.model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True,
@@ -89,6 +108,7 @@ class SentenceTransformerEncoder:
             buf = io.BytesIO()
             np.save(buf, out)
             atomic_write_bytes(path, buf.getvalue())
+        self.memory[digest] = out
         return out
 
 

@@ -127,17 +127,28 @@ def _labels(emb, test, train, prompts: dict, probe: bool, probe_max_train: int, 
     return out
 
 
-def _subsample(test, corpus, max_rows: int, seed: int):
-    """At most ``max_rows`` rows, and the corpus documents they need plus as many others."""
-    test = test.shuffle(seed=seed).select(range(max_rows))
+def _subsample(test, corpus, max_rows: int, seed: int, kind: str):
+    """At most ``max_rows`` rows, and the documents they need plus ``max_rows`` others.
+
+    The others are distractors: corpus documents where the task has a corpus, else (a
+    retrieval task such as *description*) the positives of rows left out of the sample,
+    so a sampled ranking never shrinks to the sample's own positives (which saturates).
+    """
+    order = [int(i) for i in np.random.default_rng(seed).permutation(len(test))]
+    sample = test.select(sorted(order[:max_rows]))
     if not len(corpus):
-        return test, corpus
-    articles, labels = set(test["article"]), {x for x in test["label"] if x}
+        if kind != "retrieval":
+            return sample, corpus
+        in_sample = set(sample["positive"])
+        rest = test.select(sorted(order[max_rows: 2 * max_rows]))
+        return sample, [{"text": r["positive"], "lang": _target_lang(r["lang"]), "label": r["label"],
+                         "article": r["article"]} for r in rest if r["positive"] not in in_sample]
+    articles, labels = set(sample["article"]), {x for x in sample["label"] if x}
     needed = [i for i, (a, lab) in enumerate(zip(corpus["article"], corpus["label"], strict=True))
               if a in articles or (lab and lab in labels)]
     others = [i for i in range(len(corpus)) if i not in set(needed)]
     extra = np.random.default_rng(seed).permutation(len(others))[:max_rows]
-    return test, corpus.select(sorted(needed + [others[i] for i in extra]))
+    return sample, corpus.select(sorted(needed + [others[i] for i in extra]))
 
 
 def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, split: str = "test",
@@ -163,7 +174,7 @@ def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, spli
         test = dsd[split]
         corpus = dsd[f"corpus_{split}"] if f"corpus_{split}" in dsd else []
         if max_rows and len(test) > max_rows:
-            test, corpus = _subsample(test, corpus, max_rows, seed)
+            test, corpus = _subsample(test, corpus, max_rows, seed, kind)
         if kind in ("retrieval", "group"):
             ranks = _retrieval(emb, task, kind, test, corpus, prompts)
             for lang, r in [*ranks.items(), ("all", np.concatenate(list(ranks.values())))]:
