@@ -167,7 +167,8 @@ def test_projection_and_language_filter(small_data, tmp_path):
     assert len(sets["search"]) < len(full["search"])
     with pytest.raises(ParamError, match="no training rows in languages"):
         training_sets(small_data.data_dir, ["search"], 4, 0, 0, languages=["de"])
-    cfg = make_config({**TINY, "steps": 2, "dims": [16], "projection_dim": 16, "save_steps": 5})
+    cfg = make_config({**TINY, "steps": 2, "dims": [16], "projection_dim": 16, "save_steps": 0})
     result = train_multitask(cfg, small_data.data_dir, tmp_path / "proj")
+    assert not list((tmp_path / "proj").glob("checkpoints/checkpoint-*"))  # save_steps 0: none written
     assert result.model.get_embedding_dimension() == 16
     assert result.model.encode(["x"]).shape == (1, 16)

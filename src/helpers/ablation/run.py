@@ -35,7 +35,7 @@ def variant_params(variant: Variant, base: dict, run_dir: Path, profile: str, ev
     folder = Path(run_dir) / "ablations" / variant.slug
     return {**base, **variant.overrides, **eval_settings, "seed": variant.seed, "eval_seed": eval_seed,
             "run_dir": str(run_dir), "profile": profile, "variant_dir": str(folder), "run_name": variant.run,
-            "eval_dims": list(variant.eval_dims), "eval_steps": 0}
+            "eval_dims": list(variant.eval_dims), "eval_steps": 0, "save_steps": 0}
 
 
 def _fingerprint(root: Path, params: dict, data_dir: Path) -> str:
@@ -77,7 +77,7 @@ def run_variant(root: Path, variant: Variant, params: dict, log=print, km=None) 
         raise StepFailed(f"ablation variant {variant.run} (seed {variant.seed}) failed in {_failed_cell(tmp_nb)}; "
                          f"partial notebook: {tmp_nb}") from err
     tmp_nb.replace(out_nb)
-    # a finished variant is never resumed: its checkpoints (~1 GB each, the full model) go
+    # a variant is never resumed, so it saves no checkpoints; any an older run left go too
     shutil.rmtree(folder / "training" / "checkpoints", ignore_errors=True)
     record = {"run": variant.run, "question": variant.question, "seed": variant.seed, "fingerprint": fp,
               "seconds": round(time.time() - start, 1), "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
