@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PROFILE ?= default
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book run test test-fast lint clean-runs
+.PHONY: setup book run bench test test-fast lint clean-runs
 
 # torch is installed first, alone and pinned, so no CUDA build is ever pulled; the lock
 # is a complete `pip freeze`, so the rest installs with --no-deps exactly as pinned.
@@ -26,6 +26,11 @@ run: setup
 
 book: setup
 	$(PY) -m helpers.pipeline all --profile $(PROFILE)
+
+# speed figures of this machine for the profile (after `make book`): prints them and
+# writes runs/bench/bench.json, which the book's environment appendix shows
+bench: setup
+	$(PY) -m helpers.pipeline.bench --profile $(PROFILE)
 
 # the browser check of the built book needs Debian's chromium (installed once, if missing)
 browser:
