@@ -16,9 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import urllib.request
@@ -95,11 +98,12 @@ def check_book(html_root: Path, pages: list[str] = PAGES, shots: Path | None = N
     html_root = Path(html_root)
     shots = shots or html_root.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as profile_dir:
+    # chromium's helper processes may still write to the profile while it is removed
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile_dir:
         proc = subprocess.Popen([find_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu",
                                  "--disable-dev-shm-usage", "--window-size=1280,1600", "--remote-debugging-port=0",
                                  f"--user-data-dir={profile_dir}", "about:blank"],
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
             port = None
             for line in proc.stderr:
@@ -123,8 +127,9 @@ def check_book(html_root: Path, pages: list[str] = PAGES, shots: Path | None = N
                 results[page] = report
                 problems += [f"{page}: image {src} did not render" for src in report["broken_images"]]
                 problems += [f"{page}: link {link}" for link in report["broken_links"]]
-        finally:
-            proc.kill()
+        finally:  # the whole process group: renderers and helpers too, not only the browser
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     if problems:
         raise BrowserCheckFailed("browser check failed:\n" + "\n".join(problems))
