@@ -94,8 +94,10 @@ class SentenceTransformerEncoder:
             return self.memory[digest]
         path = self._cache_file(digest)
         if path is not None and path.exists():
-            self.memory[digest] = np.load(path)
-            return self.memory[digest]
+            out = np.load(path)
+            out.setflags(write=False)  # shared by every later call: nobody may change it in place
+            self.memory[digest] = out
+            return out
         self.model.max_seq_length = self.max_seq_length
         out = self.model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True,
@@ -108,6 +110,7 @@ class SentenceTransformerEncoder:
             buf = io.BytesIO()
             np.save(buf, out)
             atomic_write_bytes(path, buf.getvalue())
+        out.setflags(write=False)
         self.memory[digest] = out
         return out
 

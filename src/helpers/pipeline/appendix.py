@@ -106,7 +106,7 @@ def _levers(bench: dict) -> pd.DataFrame:
          "the share of summaries it truncates)", "kept",
          "base-model encoding at that length vs twice it: " + _ratio(enc, "st_base_texts_per_s",
                                                                      "st_base_double_length_texts_per_s")),
-        ("Length-grouped batches (less padding)", "not kept: the gain is within run-to-run noise",
+        ("Length-grouped batches (less padding)", "not used by the trainer; the bench measures what it would give",
          f"s/step random vs grouped: {grouped}"),
         ("Embedding cache: unchanged models and texts are encoded once across chapters and runs; one "
          "encoding serves every embedding size scored", "kept", "the second read of a cached call costs no "
