@@ -106,3 +106,38 @@ def test_grid_from_params_checks_tasks_against_the_data(small_data):
     assert sorted(v.run for v in grid.variants) == ["base", "single:crosslingual", "single:search", "single:topic"]
     with pytest.raises(ParamError, match="unknown task"):
         grid_from_params({**params, "tasks": ["topic", "nope"]}, small_data.data_dir)
+
+
+def test_identical_grid_entries_share_one_run(tmp_path):
+    import json
+
+    from helpers.ablation.run import copy_variant, links_html, training_identity, variant_params
+
+    variants = expand_grid(SPEC, ["en", "fr"], BASE, n_layers=12)
+    v = {(x.run, x.seed): x for x in variants}
+    ident = {key: training_identity(variant_params(x, BASE, tmp_path, "ci", {}, 1)) for key, x in v.items()}
+    # leaving the cross-lingual task out is the multilingual question's "no cross-lingual" model ...
+    assert ident[("loo:crosslingual", 1)] == ident[("lang:no-crosslingual", 1)]
+    # ... but no other two entries (nor two seeds of one) train the same thing
+    assert len(set(ident.values())) == len(ident) - 2
+
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "notebooks" / "03_training.ipynb").write_text("{}")
+    (root / "src" / "helpers").mkdir(parents=True)
+    (root / "requirements.lock").write_text("x==1\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "tasks.json").write_text("{}")
+    source, dup = v[("loo:crosslingual", 1)], v[("lang:no-crosslingual", 1)]
+    origin = tmp_path / "ablations" / source.slug
+    origin.mkdir(parents=True)
+    for name, text in [("rows.csv", "model,value\nfinetuned-384,0.5\n"), ("summary.json", "{}"),
+                       ("03_training.ipynb", "{}")]:
+        (origin / name).write_text(text)
+    rec = copy_variant(root, dup, variant_params(dup, BASE, tmp_path, "ci", {}, 1), source, log=lambda m: None)
+    folder = tmp_path / "ablations" / dup.slug
+    assert (folder / "rows.csv").read_text() == (origin / "rows.csv").read_text()
+    saved = json.loads((folder / "variant.json").read_text())
+    assert saved["same_as"] == "loo:crosslingual" and saved["seconds"] == 0.0 and rec["run"] == "lang:no-crosslingual"
+    html = links_html(pd.DataFrame([{**rec, "slug": dup.slug}]))
+    assert "the same run as <code>loo:crosslingual</code>" in html

@@ -69,3 +69,26 @@ def test_left_padded_input_is_refused(minilm):
     cache = FrozenPrefixCache(minilm, 2, persist=False)
     with pytest.raises(ValueError, match="right-padded"):
         cache.prefix(torch.tensor([[0, 5, 6]]), torch.tensor([[0, 1, 1]]))
+
+
+def test_recorded_prefixes_leave_the_forward_exact_and_serve_a_later_cache(minilm, tmp_path, monkeypatch):
+    from helpers.training import frozen_cache
+    from helpers.training.frozen_cache import FrozenPrefixCache, record_prefixes
+
+    monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})
+    plain = minilm.encode(TEXTS)
+    with record_prefixes(minilm, [2, 4]) as caches:
+        recorded = minilm.encode(TEXTS)
+        assert [c.stats()["stored"] for c in caches] == [3, 3]
+    np.testing.assert_array_equal(recorded, plain)  # recording does not touch the forward
+    assert len(list(tmp_path.glob("frozen_prefix/*/*.pt"))) == 2  # one shard per level, on leaving
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})  # a later process
+    cache = FrozenPrefixCache(minilm, 4).attach()
+    try:
+        served = minilm.encode(TEXTS)
+        assert cache.stats() == {"hits": 3, "misses": 0, "stored": 3}
+        np.testing.assert_allclose(served, plain, atol=1e-3)
+    finally:
+        cache.detach()
+    np.testing.assert_array_equal(minilm.encode(TEXTS), plain)  # hooks are gone

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.ablation.grid import Variant
-from helpers.paths import atomic_write_text
+from helpers.paths import atomic_write_bytes, atomic_write_text
 from helpers.pipeline.runner import StepFailed, _failed_cell, _hash_tree
 
 TRAINING_NOTEBOOK = "03_training"
@@ -86,22 +86,54 @@ def run_variant(root: Path, variant: Variant, params: dict, log=print, km=None) 
     return {**record, "reused": False}
 
 
+def training_identity(params: dict) -> str:
+    """What a variant computes: its parameters without its name and folder. Two grid entries
+    with the same identity (``loo:crosslingual`` and ``lang:no-crosslingual`` train on the
+    same tasks and languages) are one training run."""
+    same = {k: v for k, v in params.items() if k not in ("run_name", "variant_dir")}
+    return hashlib.sha256(json.dumps(same, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def copy_variant(root: Path, variant: Variant, params: dict, source: Variant, log=print) -> dict:
+    """Record ``variant`` as the same run as the already executed ``source``: its notebook,
+    rows and summary are copied (the rows are relabelled when collected), no training runs."""
+    folder, origin = Path(params["variant_dir"]), Path(params["variant_dir"]).parent / source.slug
+    record_path = folder / "variant.json"
+    record_path.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("rows.csv", "summary.json", f"{TRAINING_NOTEBOOK}.ipynb"):
+        atomic_write_bytes(folder / name, (origin / name).read_bytes())
+    log(f"  {variant.run} (seed {variant.seed}): the same run as {source.run}, copied")
+    record = {"run": variant.run, "question": variant.question, "seed": variant.seed,
+              "fingerprint": _fingerprint(root, params, Path(params["run_dir"]) / "data"), "seconds": 0.0,
+              "same_as": source.run, "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "params": params}
+    atomic_write_text(record_path, json.dumps(record, indent=1, default=str))
+    return {**record, "reused": False}
+
+
 def run_grid(root: Path, variants: list[Variant], base: dict, run_dir: Path, profile: str, eval_settings: dict,
              eval_seed: int, log=print) -> pd.DataFrame:
-    """Run every variant in order; return one row per variant (run, seed, wall time, reuse)."""
+    """Run every variant in order; return one row per variant (run, seed, wall time, reuse,
+    and ``same_as``: the variant whose identical run it shares, or empty)."""
     from jupyter_client import KernelManager
 
-    records, km = [], None
+    records, km, done = [], None, {}
     try:
         for i, variant in enumerate(variants, 1):
             log(f"[{i}/{len(variants)}]")
             params = variant_params(variant, base, run_dir, profile, eval_settings, eval_seed)
-            if km is None:
-                km = KernelManager(kernel_name="python3")
-                km.start_kernel(cwd=str(root))
-            rec = run_variant(root, variant, params, log, km)
+            identity = training_identity(params)
+            if identity in done:
+                rec = copy_variant(root, variant, params, done[identity], log)
+            else:
+                if km is None:
+                    km = KernelManager(kernel_name="python3")
+                    km.start_kernel(cwd=str(root))
+                rec = run_variant(root, variant, params, log, km)
+                done[identity] = variant
             records.append({"run": rec["run"], "question": rec["question"], "seed": rec["seed"],
-                            "seconds": rec["seconds"], "reused": rec["reused"], "slug": variant.slug})
+                            "seconds": rec["seconds"], "reused": rec["reused"], "slug": variant.slug,
+                            "same_as": rec.get("same_as", "")})
     finally:
         if km is not None:
             km.shutdown_kernel(now=True)
@@ -178,6 +210,8 @@ def links_html(records: pd.DataFrame, folder: str = "../_static/ablations") -> s
     """An HTML table linking every variant's executed notebook (staged with the book)."""
     lines = ["<table><tr><th>variant</th><th>seed</th><th>minutes</th><th>executed notebook</th></tr>"]
     for r in records.itertuples():
+        same = getattr(r, "same_as", "")
+        note = f" (the same run as <code>{same}</code>)" if isinstance(same, str) and same else ""
         lines.append(f"<tr><td><code>{r.run}</code></td><td>{r.seed}</td><td>{r.seconds / 60:.1f}</td>"
-                     f'<td><a href="{folder}/{r.slug}.ipynb">{r.slug}.ipynb</a></td></tr>')
+                     f'<td><a href="{folder}/{r.slug}.ipynb">{r.slug}.ipynb</a>{note}</td></tr>')
     return "\n".join(lines + ["</table>"])

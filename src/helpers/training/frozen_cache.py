@@ -23,6 +23,8 @@ import hashlib
 import io
 import os
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import torch
 from transformers.masking_utils import create_bidirectional_mask
@@ -106,14 +108,30 @@ class FrozenPrefixCache:
         self.bert.train(was_training)
         return hidden
 
-    def prefix(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        """Level-``k`` hidden states ``[batch, seq, hidden]`` (zeros at padded positions)."""
+    @staticmethod
+    def _keys(input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[list[bytes], list[int]]:
+        """One key per row (its real token ids) and the row lengths; rows must be right-padded."""
         counts = attention_mask.sum(dim=1)
         positions = torch.arange(attention_mask.shape[1], device=attention_mask.device)
         if not torch.equal(attention_mask.bool(), positions < counts[:, None]):
             raise ValueError("frozen cache needs right-padded inputs (a contiguous attention mask)")
         lengths = counts.tolist()
-        keys = [input_ids[i, :n].cpu().numpy().tobytes() for i, n in enumerate(lengths)]
+        return [input_ids[i, :n].cpu().numpy().tobytes() for i, n in enumerate(lengths)], lengths
+
+    def store_rows(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, hidden: torch.Tensor) -> int:
+        """Keep level-``k`` states computed elsewhere (see :func:`record_prefixes`); return how many were new."""
+        keys, lengths = self._keys(input_ids, attention_mask)
+        added = 0
+        for i, key in enumerate(keys):
+            if key not in self.store:
+                value = hidden[i, : lengths[i]].detach().to("cpu", torch.float16).clone()
+                self.store[key] = self.new[key] = value
+                added += 1
+        return added
+
+    def prefix(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Level-``k`` hidden states ``[batch, seq, hidden]`` (zeros at padded positions)."""
+        keys, lengths = self._keys(input_ids, attention_mask)
         missing = [i for i, key in enumerate(keys) if key not in self.store]
         self.misses += len(missing)
         self.hits += len(keys) - len(missing)
@@ -152,3 +170,53 @@ class FrozenPrefixCache:
 
     def stats(self) -> dict[str, int]:
         return {"hits": self.hits, "misses": self.misses, "stored": len(self.store)}
+
+
+@contextmanager
+def record_prefixes(model, levels: Iterable[int]) -> Iterator[list[FrozenPrefixCache]]:
+    """While active, every forward of ``model`` also stores its level-``k`` hidden states for
+    each ``k`` in ``levels``; the forward itself is the plain, exact one.
+
+    An un-tuned model's embeddings (chapters 1-2) thereby fill the caches that a model
+    trained from it with ``k`` frozen layers reads (chapter 3, the ablation grid): the same
+    texts then run only the trained layers. Shards are written when the block ends.
+    """
+    levels = sorted(set(levels))
+    if not levels:
+        yield []
+        return
+    bert = model[0].auto_model
+    caches = [FrozenPrefixCache(model, k) for k in levels]
+    inputs: dict[str, torch.Tensor] = {}
+
+    # sentence-transformers calls ``auto_model.forward`` directly, so module hooks on the
+    # encoder never fire: wrap its forward to see the inputs (the layers' hooks do fire)
+    own = bert.__dict__.get("forward")
+    plain_forward = bert.forward
+
+    def forward_noting_inputs(*args, **kwargs):
+        ids = kwargs["input_ids"] if "input_ids" in kwargs else args[0]
+        mask = kwargs.get("attention_mask")
+        inputs["ids"], inputs["mask"] = ids, torch.ones_like(ids) if mask is None else mask
+        return plain_forward(*args, **kwargs)
+
+    def keeper(cache: FrozenPrefixCache):
+        def keep(_module, _args, output):
+            hidden = output[0] if isinstance(output, tuple) else output
+            with torch.inference_mode(False):
+                cache.store_rows(inputs["ids"], inputs["mask"], hidden)
+        return keep
+
+    bert.forward = forward_noting_inputs
+    handles = [bert.encoder.layer[c.k - 1].register_forward_hook(keeper(c)) for c in caches]
+    try:
+        yield caches
+    finally:
+        for handle in handles:
+            handle.remove()
+        if own is None:
+            bert.__dict__.pop("forward", None)
+        else:
+            bert.forward = own
+    for cache in caches:
+        cache.save()
