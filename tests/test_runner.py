@@ -65,3 +65,16 @@ def test_speed_levers_show_the_benchmark_gain_of_each():
     assert "twice it: 2.00x" in table[1]
     assert "1.00x (padding 20% -> 10%)" in table[2]
     assert "not measured" in _levers({})["measured gain (last `make bench`)"].iloc[0]
+
+
+def test_budget_choices_are_read_from_the_run_parameters():
+    from helpers.pipeline.appendix import _budget_section
+
+    steps = [{"step": "01_data", "params": {"max_test_per_lang": 600}},
+             {"step": "04_ablations", "params": {"freeze_layers": 11, "steps": 40, "batch_size": 32,
+                                                 "eval_max_rows": 150}}]
+    text = _budget_section(steps)
+    assert "at most 600 held-out articles per language" in text
+    assert "bottom 11 layers frozen, 40 steps of 32 pairs, scored on 150 test rows" in text
+    assert "every held-out article" in _budget_section([{"step": "01_data", "params": {"max_test_per_lang": 0}}])
+    assert _budget_section([]) == ""

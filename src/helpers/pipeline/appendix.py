@@ -76,8 +76,28 @@ def environment_markdown(root: Path, run_dir: Path) -> str:
            f"**Seeds.** {', '.join(f'{k}: {v}' for k, v in seeds.items())}.\n",
            f"**Data.** {raw_line}; every raw file is checked against `data/raw_sha256.json` on each run.\n",
            f"## Wall time per step\n\nFrom the step records of this run ({total:.1f} min in all):\n",
-           _md_table(times) + "\n", grid, _bench_section(root)]
+           _md_table(times) + "\n", grid, _budget_section(steps), _bench_section(root)]
     return "\n".join(out)
+
+
+def _budget_section(steps: list[dict]) -> str:
+    """What this profile trades for its time budget, read from the parameters the run used."""
+    params = {s["step"]: s.get("params", {}) for s in steps}
+    data, grid = params.get("01_data", {}), params.get("04_ablations", {})
+    lines = []
+    if "max_test_per_lang" in data:
+        cap = data["max_test_per_lang"]
+        kept = f"at most {cap} held-out articles per language" if cap else "every held-out article"
+        lines.append(f"- test splits: {kept} (`01_data.max_test_per_lang`; every metric row carries its `n`)")
+    if "freeze_layers" in grid:
+        lines.append(f"- ablation variants: the bottom {grid['freeze_layers']} layers frozen, {grid.get('steps')} "
+                     f"steps of {grid.get('batch_size')} pairs, scored on {grid.get('eval_max_rows') or 'all'} "
+                     "test rows per task (`04_ablations`; its unfrozen question measures other depths)")
+    if not lines:
+        return ""
+    head = ("## Budget choices of this profile\n\n"
+            "Not speed-ups: evidence traded for time (the `full` profile lifts them).\n\n")
+    return head + "\n".join(lines) + "\n"
 
 
 def _version(name: str) -> str:
@@ -111,8 +131,13 @@ def _levers(bench: dict) -> pd.DataFrame:
         ("Embedding cache: unchanged models and texts are encoded once across chapters and runs; one "
          "encoding serves every embedding size scored", "kept", "the second read of a cached call costs no "
          "encoding (tested)"),
-        ("One kernel for the ablation grid (namespace reset between variants); variants save no checkpoints",
-         "kept", "per-variant times in the ablation chapter"),
+        ("Base-model states kept while chapters 1-2 encode the test texts (`record_prefixes`, at the levels "
+         "later chapters freeze): chapter 3 and the ablation grid then run only their trained layers on them",
+         "kept", "same mechanism as the frozen-prefix cache: " + _ratio(enc, "book_encoder_warm_cache_texts_per_s",
+                                                                     "book_encoder_cold_cache_texts_per_s")),
+        ("One kernel for the ablation grid (namespace reset between variants); variants save no checkpoints; "
+         "grid entries that train the same thing run once", "kept",
+         "per-variant times in the ablation chapter (a shared entry takes 0 s)"),
         ("Evaluation during training on a seeded sample of validation rows; full test split only at the end",
          "kept", "validation sample size is a parameter (`val_max_rows`)"),
     ]
