@@ -61,10 +61,26 @@ def test_label_aware_loss_ignores_same_label_items():
     ({"freeze_layers": 4, "frozen_cache_layers": 6}, "only frozen layers"),
     ({"projection_dim": 50}, "trains that size only"),
     ({"train_languages": "en"}, "'train_languages'"),
+    ({"dropout": 1.5}, "'dropout'"),
+    ({"dropout": -0.5}, "'dropout'"),
 ])
 def test_bad_settings_are_refused(change, match):
     with pytest.raises(ParamError, match=match):
         make_config(change)
+
+
+def test_dropout_setting_reaches_every_dropout_layer():
+    from helpers.models import load_model
+    from helpers.training.trainer import set_dropout
+
+    model = load_model("all-MiniLM-L6-v2")
+    assert set_dropout(model, 0.0) > 6  # embeddings, and attention and hidden states in each of 6 layers
+    model.train()
+    features = model.tokenize(["a sentence about museums", "une phrase"])
+    with torch.no_grad():
+        first, second = (model(dict(features))["sentence_embedding"] for _ in range(2))
+    torch.testing.assert_close(first, second)  # no dropout: training-mode forwards agree
+    model.eval()
 
 
 TINY = dict(base_model="all-MiniLM-L6-v2", steps=6, batch_size=8, max_seq_length=32, save_steps=3,

@@ -129,7 +129,7 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
 
 
 BASE_KEYS = ("base_model", "tasks", "steps", "batch_size", "lr", "warmup_ratio", "scale", "dims", "sampler",
-             "freeze_layers", "max_seq_length", "max_pairs_per_task")
+             "freeze_layers", "max_seq_length", "max_pairs_per_task", "dropout")
 
 
 @dataclass
@@ -152,7 +152,7 @@ def grid_from_params(params: dict, data_dir) -> Grid:
     from helpers.models import model_path
     from helpers.training.config import make_config
 
-    settings = make_config({k: params[k] for k in BASE_KEYS}).to_dict()  # refuses bad base settings
+    settings = make_config({k: params[k] for k in BASE_KEYS if k in params}).to_dict()  # refuses bad settings
     base = {k: settings[k] for k in BASE_KEYS}
     manifest = load_manifest(Path(data_dir))
     unknown = [t for t in base["tasks"] if t not in manifest]

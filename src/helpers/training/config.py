@@ -35,6 +35,8 @@ class TrainConfig:
         frozen_cache_layers: bottom layers served by
             :class:`~helpers.training.frozen_cache.FrozenPrefixCache` (at most
             ``freeze_layers``; -1 = all frozen layers, 0 = no cache).
+        dropout: probability of every dropout layer while training; -1 keeps the model's own
+            (0.1 for e5). 0 lets a short run skip the dropout masks (the ablation variants).
         seed: seed for sampling, initialisation and order.
         eval_steps: validation every this many steps (0 = only at the end).
         save_steps: checkpoint every this many steps (0 = none: a run that is never resumed,
@@ -56,6 +58,7 @@ class TrainConfig:
     train_languages: list[str] = field(default_factory=list)
     projection_dim: int = 0
     frozen_cache_layers: int = -1
+    dropout: float = -1.0
     seed: int = 13
     eval_steps: int = 0
     save_steps: int = 50
@@ -89,6 +92,8 @@ RULES: dict[str, Rule] = {
                             lambda v: isinstance(v, list) and all(isinstance(x, str) and x for x in v)),
     "projection_dim": integer(0, 4096),
     "frozen_cache_layers": integer(-1, 48),
+    "dropout": Rule("-1 (the model's own) or a probability in [0, 1)",
+                    lambda v: isinstance(v, int | float) and not isinstance(v, bool) and (v == -1 or 0 <= v < 1)),
     "seed": integer(0),
     "eval_steps": integer(0),
     "save_steps": integer(0),

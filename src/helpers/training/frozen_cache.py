@@ -42,7 +42,7 @@ def frozen_weights_key(bert, k: int) -> str:
     for module in modules:
         for name, tensor in sorted(module.state_dict().items()):
             digest.update(name.encode())
-            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+            digest.update(tensor.detach().cpu().contiguous().numpy().data)  # the buffer itself: no copy
     return digest.hexdigest()[:20]
 
 

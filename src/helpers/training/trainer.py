@@ -127,6 +127,15 @@ def freeze_lower_layers(model, n_layers: int) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def set_dropout(model, p: float) -> int:
+    """Set every dropout layer of ``model`` (hidden states and attention weights) to ``p``;
+    return how many there are."""
+    layers = [m for m in model.modules() if isinstance(m, nn.Dropout)]
+    for layer in layers:
+        layer.p = p
+    return len(layers)
+
+
 def add_projection(model, dim: int):
     """Insert a linear map (full size -> ``dim``, no bias) before normalisation.
 
@@ -205,6 +214,8 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     if cfg.dims[0] > full_dim:
         raise ParamError(f"dims = {cfg.dims}: the largest size exceeds the model's {full_dim} dimensions")
     model.max_seq_length = cfg.max_seq_length
+    if cfg.dropout >= 0:
+        set_dropout(model, cfg.dropout)
     trainable = freeze_lower_layers(model, cfg.freeze_layers)
     cache = FrozenPrefixCache(model, cfg.cache_layers).attach() if cfg.cache_layers else None
     if cfg.projection_dim:
