@@ -72,9 +72,9 @@ def test_budget_choices_are_read_from_the_run_parameters():
 
     steps = [{"step": "01_data", "params": {"max_test_per_lang": 600}},
              {"step": "04_ablations", "params": {"freeze_layers": 11, "steps": 40, "batch_size": 32,
-                                                 "eval_max_rows": 150}}]
+                                                 "eval_max_rows": 150, "dropout": 0.0}}]
     text = _budget_section(steps)
     assert "at most 600 held-out articles per language" in text
-    assert "bottom 11 layers frozen, 40 steps of 32 pairs, scored on 150 test rows" in text
+    assert "bottom 11 layers frozen, dropout 0, 40 steps of 32 pairs, scored on 150 test rows" in text
     assert "every held-out article" in _budget_section([{"step": "01_data", "params": {"max_test_per_lang": 0}}])
     assert _budget_section([]) == ""

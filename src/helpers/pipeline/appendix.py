@@ -90,9 +90,12 @@ def _budget_section(steps: list[dict]) -> str:
         kept = f"at most {cap} held-out articles per language" if cap else "every held-out article"
         lines.append(f"- test splits: {kept} (`01_data.max_test_per_lang`; every metric row carries its `n`)")
     if "freeze_layers" in grid:
-        lines.append(f"- ablation variants: the bottom {grid['freeze_layers']} layers frozen, {grid.get('steps')} "
-                     f"steps of {grid.get('batch_size')} pairs, scored on {grid.get('eval_max_rows') or 'all'} "
-                     "test rows per task (`04_ablations`; its unfrozen question measures other depths)")
+        dropout = grid.get("dropout", -1)
+        dropout_text = f", dropout {dropout:g}" if dropout >= 0 else ""
+        lines.append(f"- ablation variants: the bottom {grid['freeze_layers']} layers frozen{dropout_text}, "
+                     f"{grid.get('steps')} steps of {grid.get('batch_size')} pairs, scored on "
+                     f"{grid.get('eval_max_rows') or 'all'} test rows per task (`04_ablations`; its unfrozen "
+                     "question measures other depths)")
     if not lines:
         return ""
     head = ("## Budget choices of this profile\n\n"
