@@ -106,6 +106,9 @@ def test_grid_from_params_checks_tasks_against_the_data(small_data):
     assert sorted(v.run for v in grid.variants) == ["base", "single:crosslingual", "single:search", "single:topic"]
     with pytest.raises(ParamError, match="unknown task"):
         grid_from_params({**params, "tasks": ["topic", "nope"]}, small_data.data_dir)
+    assert grid.base["dropout"] == -1  # optional: the model's own dropout
+    with pytest.raises(ParamError, match=r"\['steps'\] missing"):
+        grid_from_params({k: v for k, v in params.items() if k != "steps"}, small_data.data_dir)
 
 
 def test_identical_grid_entries_share_one_run(tmp_path):

@@ -130,6 +130,7 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
 
 BASE_KEYS = ("base_model", "tasks", "steps", "batch_size", "lr", "warmup_ratio", "scale", "dims", "sampler",
              "freeze_layers", "max_seq_length", "max_pairs_per_task", "dropout")
+OPTIONAL_BASE_KEYS = ("dropout",)  # absent from older runs' records and from profiles that keep the default
 
 
 @dataclass
@@ -152,6 +153,9 @@ def grid_from_params(params: dict, data_dir) -> Grid:
     from helpers.models import model_path
     from helpers.training.config import make_config
 
+    missing = [k for k in BASE_KEYS if k not in params and k not in OPTIONAL_BASE_KEYS]
+    if missing:
+        raise ParamError(f"ablation base settings: {missing} missing (expected all of {list(BASE_KEYS)})")
     settings = make_config({k: params[k] for k in BASE_KEYS if k in params}).to_dict()  # refuses bad settings
     base = {k: settings[k] for k in BASE_KEYS}
     manifest = load_manifest(Path(data_dir))

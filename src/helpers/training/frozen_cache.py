@@ -138,11 +138,8 @@ class FrozenPrefixCache:
         if missing:
             width = max(lengths[i] for i in missing)
             rows = torch.tensor(missing, device=input_ids.device)
-            states = self._compute(input_ids[rows, :width], attention_mask[rows, :width])
-            for j, i in enumerate(missing):
-                value = states[j, : lengths[i]].to("cpu", torch.float16).clone()
-                self.store[keys[i]] = value
-                self.new[keys[i]] = value
+            ids, mask = input_ids[rows, :width], attention_mask[rows, :width]
+            self.store_rows(ids, mask, self._compute(ids, mask))
         out = torch.zeros(input_ids.shape[0], input_ids.shape[1], self.bert.config.hidden_size)
         for i, key in enumerate(keys):
             out[i, : lengths[i]] = self.store[key].to(torch.float32)
