@@ -26,7 +26,7 @@ def test_cached_forward_matches_plain_forward(minilm, tmp_path, monkeypatch):
     try:
         first = minilm.encode(TEXTS)  # misses: computed and stored
         second = minilm.encode(TEXTS[::-1])[::-1]  # hits, other batch order and padding
-        assert cache.stats() == {"hits": 3, "misses": 3, "stored": 3}
+        assert cache.stats() == {"hits": 3, "misses": 3, "from_lower": 0, "stored": 3}
         np.testing.assert_allclose(first, plain, atol=1e-3)
         np.testing.assert_allclose(second, first, atol=1e-6)
         assert cache.save() == 3
@@ -87,8 +87,54 @@ def test_recorded_prefixes_leave_the_forward_exact_and_serve_a_later_cache(minil
     cache = FrozenPrefixCache(minilm, 4).attach()
     try:
         served = minilm.encode(TEXTS)
-        assert cache.stats() == {"hits": 3, "misses": 0, "stored": 3}
+        assert cache.stats() == {"hits": 3, "misses": 0, "from_lower": 0, "stored": 3}
         np.testing.assert_allclose(served, plain, atol=1e-3)
     finally:
         cache.detach()
     np.testing.assert_array_equal(minilm.encode(TEXTS), plain)  # hooks are gone
+
+
+def test_a_miss_starts_from_a_lower_stored_level_and_keeps_what_it_passes(minilm, tmp_path, monkeypatch):
+    from helpers.training import frozen_cache
+    from helpers.training.frozen_cache import FrozenPrefixCache, record_prefixes
+
+    monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})
+    plain = minilm.encode(TEXTS)
+    with record_prefixes(minilm, [2, 3]):
+        minilm.encode(TEXTS[:1])  # levels 2 and 3 exist, holding the first text only
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})  # a later process: the lower levels are on disk
+    cache = FrozenPrefixCache(minilm, 5).attach()
+    try:
+        served = minilm.encode(TEXTS)
+        assert cache.stats() == {"hits": 0, "misses": 3, "from_lower": 1, "stored": 3}
+        np.testing.assert_allclose(served, plain, atol=2e-3)  # two float16 roundings on the first text
+        assert cache.save() == 3
+    finally:
+        cache.detach()
+    # the two texts computed from the embeddings were kept at levels 2 and 3 on the way
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})
+    for level in (2, 3):
+        assert FrozenPrefixCache(minilm, level).stats()["stored"] == 3
+    # a cache whose levels below are not stored computes from the embeddings, as before
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})
+    low = FrozenPrefixCache(minilm, 1, persist=False).attach()
+    try:
+        np.testing.assert_allclose(minilm.encode(TEXTS), plain, atol=1e-3)
+        assert low.stats()["from_lower"] == 0
+    finally:
+        low.detach()
+
+
+def test_an_encoder_with_a_prefix_level_is_cached_apart_from_the_plain_one(tmp_path, monkeypatch):
+    from helpers.evaluation.encoders import load_encoder
+    from helpers.training import frozen_cache
+
+    monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
+    monkeypatch.setattr(frozen_cache, "_OPEN", {})
+    plain = load_encoder("all-MiniLM-L6-v2", max_seq_length=64)
+    served = load_encoder("all-MiniLM-L6-v2", max_seq_length=64, prefix_level=3)
+    assert plain.prefix_cache is None and served.prefix_cache.k == 3
+    assert served.fingerprint == plain.fingerprint + "-prefix3"  # its float16-rounded embeddings never mix
+    np.testing.assert_allclose(served.encode(TEXTS, "passage"), plain.encode(TEXTS, "passage"), atol=1e-3)
+    assert served.prefix_cache.stats()["misses"] == 3

@@ -61,3 +61,18 @@ def test_unknown_model_does_not_download():
 def test_minilm_loads_offline():
     model = materialize.load_model("all-MiniLM-L6-v2")
     assert model.encode(["hello"]).shape == (1, 384)
+
+
+def test_kept_model_gives_independent_copies(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(materialize, "_PRISTINE", {})
+    first = materialize.load_model("all-MiniLM-L6-v2", keep=True)
+    reference = first.encode(SENTENCES[:2])
+    with torch.no_grad():  # training a copy must not reach the kept model or later copies
+        next(first.parameters()).add_(1.0)
+    second = materialize.load_model("all-MiniLM-L6-v2", keep=True)
+    assert second is not first and len(materialize._PRISTINE) == 1
+    assert second[0].tokenizer is first[0].tokenizer  # read-only, shared
+    np.testing.assert_array_equal(second.encode(SENTENCES[:2]), reference)
+    assert not np.allclose(first.encode(SENTENCES[:2]), reference)

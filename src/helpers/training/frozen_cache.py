@@ -12,7 +12,9 @@ apply no dropout, which is what makes their output cacheable.
 
 The store is keyed by a hash of the frozen weights and ``k``, kept in memory and written
 to ``<cache>/frozen_prefix/<key>/`` as append-only shards (each written atomically), so
-variants of a run that share texts (the ablation grid) compute each prefix once.
+variants of a run that share texts (the ablation grid) compute each prefix once. A state
+missing at level ``k`` starts from the highest lower level stored for the same weights,
+and keeps what it passes at those levels: variants that freeze fewer layers find them.
 
 Explained in the book's appendix "Environment and speed" (section *Levers*).
 """
@@ -25,6 +27,7 @@ import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import torch
 from transformers.masking_utils import create_bidirectional_mask
@@ -32,54 +35,36 @@ from transformers.modeling_outputs import BaseModelOutput
 
 from helpers.paths import atomic_write_bytes, cache_dir
 
-_OPEN: dict[str, tuple[dict, dict]] = {}  # key -> (store, unsaved entries), shared within a process
 
+class _Store:
+    """The level-``k`` states of one set of frozen weights: in memory, and as shards on disk."""
 
-def frozen_weights_key(bert, k: int) -> str:
-    """Hash of the embeddings and the lowest ``k`` layers' weights, plus ``k``."""
-    digest = hashlib.sha256(f"k={k}".encode())
-    modules = [bert.embeddings, *bert.encoder.layer[:k]]
-    for module in modules:
-        for name, tensor in sorted(module.state_dict().items()):
-            digest.update(name.encode())
-            digest.update(tensor.detach().cpu().contiguous().numpy().data)  # the buffer itself: no copy
-    return digest.hexdigest()[:20]
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.entries: dict[bytes, torch.Tensor] = {}  # token ids -> [length, hidden] float16
+        self.new: dict[bytes, torch.Tensor] = {}  # entries not yet written
+        if folder is not None and folder.is_dir():
+            for shard in sorted(folder.glob("*.pt")):
+                part = torch.load(shard, weights_only=True)
+                states = part["states"].split(part["lengths"].tolist())
+                self.entries.update(zip(part["keys"], states, strict=True))
 
+    def add(self, keys: list[bytes], lengths: list[int], hidden: torch.Tensor) -> int:
+        """Keep row ``i`` of ``hidden`` (its first ``lengths[i]`` positions) under ``keys[i]``."""
+        added = 0
+        for i, key in enumerate(keys):
+            if key not in self.entries:
+                self.entries[key] = self.new[key] = hidden[i, : lengths[i]].detach().to("cpu", torch.float16).clone()
+                added += 1
+        return added
 
-class FrozenPrefixCache:
-    """Level-``k`` hidden states of a BERT encoder, computed once per token sequence.
-
-    Args:
-        model: a ``SentenceTransformer`` whose first module's ``auto_model`` is BERT-like
-            (``embeddings`` + ``encoder.layer``), e.g. multilingual-e5-small.
-        k: number of bottom layers served from the cache (they must be frozen).
-        persist: keep the store on disk under the cache folder (``False``: memory only).
-    """
-
-    def __init__(self, model, k: int, persist: bool = True) -> None:
-        self.bert = model[0].auto_model
-        layers = self.bert.encoder.layer
-        if not 0 < k <= len(layers):
-            raise ValueError(f"frozen cache level {k} outside 1..{len(layers)}")
-        self.k = k
-        self.key = frozen_weights_key(self.bert, k)
-        self.folder = cache_dir() / "frozen_prefix" / self.key if persist else None
-        self.hits = self.misses = 0
-        if self.key in _OPEN:  # another model in this process (an earlier ablation variant) loaded it
-            self.store, self.new = _OPEN[self.key]
-        else:
-            self.store, self.new = {}, {}
-            self._load()
-            _OPEN[self.key] = (self.store, self.new)
-
-    # -- storage ------------------------------------------------------------------------
-    def _load(self) -> None:
-        if self.folder is None or not self.folder.is_dir():
-            return
-        for shard in sorted(self.folder.glob("*.pt")):
-            part = torch.load(shard, weights_only=True)
-            states = part["states"].split(part["lengths"].tolist())
-            self.store.update(zip(part["keys"], states, strict=True))
+    def padded(self, keys: list[bytes], width: int, hidden_size: int) -> torch.Tensor:
+        """The stored states of ``keys`` as ``[rows, width, hidden]`` float32, zeros after each row's end."""
+        out = torch.zeros(len(keys), width, hidden_size)
+        for i, key in enumerate(keys):
+            state = self.entries[key]
+            out[i, : state.shape[0]] = state.to(torch.float32)
+        return out
 
     def save(self) -> int:
         """Write the entries added since the last save as one new shard; return their number."""
@@ -95,16 +80,101 @@ class FrozenPrefixCache:
         self.new.clear()
         return count
 
+
+_OPEN: dict[str, _Store] = {}  # weights key -> store, shared by every cache of this process
+
+
+def _folder(key: str, persist: bool) -> Path | None:
+    return cache_dir() / "frozen_prefix" / key if persist else None
+
+
+def _open(key: str, persist: bool) -> _Store:
+    if key not in _OPEN:  # else another model of this process (an earlier ablation variant) opened it
+        _OPEN[key] = _Store(_folder(key, persist))
+    return _OPEN[key]
+
+
+def frozen_weights_keys(bert, k: int) -> dict[int, str]:
+    """For each level ``j`` in 1..``k``: a hash of the embeddings' and the lowest ``j``
+    layers' weights, plus ``j`` (one pass over the weights serves every level)."""
+    digest, keys = hashlib.sha256(b"frozen-prefix-v2"), {}
+    for j, module in enumerate([bert.embeddings, *bert.encoder.layer[:k]]):
+        for name, tensor in sorted(module.state_dict().items()):
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().data)  # the buffer itself: no copy
+        if j:
+            level = digest.copy()
+            level.update(f"k={j}".encode())
+            keys[j] = level.hexdigest()[:20]
+    return keys
+
+
+class FrozenPrefixCache:
+    """Level-``k`` hidden states of a BERT encoder, computed once per token sequence.
+
+    A missing state is computed from the highest lower level already stored for the same
+    frozen weights (else from the embeddings), and the states it passes at those stored
+    levels are kept there too: the ablation grid's variants with 11, 10 and 8 frozen
+    layers thereby run each training text's shared bottom layers once.
+
+    Args:
+        model: a ``SentenceTransformer`` whose first module's ``auto_model`` is BERT-like
+            (``embeddings`` + ``encoder.layer``), e.g. multilingual-e5-small.
+        k: number of bottom layers served from the cache (they must be frozen).
+        persist: keep the store on disk under the cache folder (``False``: memory only).
+    """
+
+    def __init__(self, model, k: int, persist: bool = True) -> None:
+        self.bert = model[0].auto_model
+        layers = self.bert.encoder.layer
+        if not 0 < k <= len(layers):
+            raise ValueError(f"frozen cache level {k} outside 1..{len(layers)}")
+        self.k, self.persist = k, persist
+        keys = frozen_weights_keys(self.bert, k)
+        self.key, self._lower_keys = keys[k], {j: keys[j] for j in range(1, k)}
+        self.folder = _folder(self.key, persist)
+        self._store = _open(self.key, persist)
+        self._lower: dict[int, _Store] | None = None  # opened on the first miss
+        self.hits = self.misses = self.from_lower = 0
+
+    @property
+    def store(self) -> dict[bytes, torch.Tensor]:
+        return self._store.entries
+
+    def lower_stores(self) -> dict[int, _Store]:
+        """The stores of lower levels that exist for these weights (in this process or on disk)."""
+        if self._lower is None:
+            self._lower = {j: _open(key, self.persist) for j, key in self._lower_keys.items()
+                           if key in _OPEN or (self.persist and _folder(key, True).is_dir())}
+        return self._lower
+
+    def save(self) -> int:
+        """Write the entries added since the last save (this level's and those kept at lower
+        levels) as shards; return how many of this level's were written."""
+        for store in (self._lower or {}).values():
+            store.save()
+        return self._store.save()
+
     # -- computation ----------------------------------------------------------------------
-    def _compute(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def _compute(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, keys: list[bytes],
+                 lengths: list[int], start: int) -> torch.Tensor:
+        """Level-``k`` states of these rows, run from level ``start`` (0: the embeddings); the
+        states passed at other stored levels are kept there."""
+        lower = self.lower_stores()
         was_training = self.bert.training
         self.bert.eval()
         with torch.no_grad():
-            hidden = self.bert.embeddings(input_ids=input_ids)
+            if start:
+                hidden = lower[start].padded(keys, input_ids.shape[1], self.bert.config.hidden_size)
+                hidden = hidden.to(input_ids.device)
+            else:
+                hidden = self.bert.embeddings(input_ids=input_ids)
             mask = create_bidirectional_mask(config=self.bert.config, inputs_embeds=hidden,
                                              attention_mask=attention_mask)
-            for layer in self.bert.encoder.layer[: self.k]:
-                hidden = layer(hidden, mask)
+            for level in range(start + 1, self.k + 1):
+                hidden = self.bert.encoder.layer[level - 1](hidden, mask)
+                if level in lower and level < self.k:
+                    lower[level].add(keys, lengths, hidden)
         self.bert.train(was_training)
         return hidden
 
@@ -121,13 +191,7 @@ class FrozenPrefixCache:
     def store_rows(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, hidden: torch.Tensor) -> int:
         """Keep level-``k`` states computed elsewhere (see :func:`record_prefixes`); return how many were new."""
         keys, lengths = self._keys(input_ids, attention_mask)
-        added = 0
-        for i, key in enumerate(keys):
-            if key not in self.store:
-                value = hidden[i, : lengths[i]].detach().to("cpu", torch.float16).clone()
-                self.store[key] = self.new[key] = value
-                added += 1
-        return added
+        return self._store.add(keys, lengths, hidden)
 
     def prefix(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Level-``k`` hidden states ``[batch, seq, hidden]`` (zeros at padded positions)."""
@@ -136,14 +200,19 @@ class FrozenPrefixCache:
         self.misses += len(missing)
         self.hits += len(keys) - len(missing)
         if missing:
-            width = max(lengths[i] for i in missing)
-            rows = torch.tensor(missing, device=input_ids.device)
-            ids, mask = input_ids[rows, :width], attention_mask[rows, :width]
-            self.store_rows(ids, mask, self._compute(ids, mask))
-        out = torch.zeros(input_ids.shape[0], input_ids.shape[1], self.bert.config.hidden_size)
-        for i, key in enumerate(keys):
-            out[i, : lengths[i]] = self.store[key].to(torch.float32)
-        return out.to(input_ids.device)
+            lower = self.lower_stores()
+            starts: dict[int, list[int]] = {}  # level to start from -> rows
+            for i in missing:
+                starts.setdefault(max((j for j in lower if keys[i] in lower[j].entries), default=0), []).append(i)
+            for start, rows in starts.items():
+                width = max(lengths[i] for i in rows)
+                index = torch.tensor(rows, device=input_ids.device)
+                row_keys, row_lengths = [keys[i] for i in rows], [lengths[i] for i in rows]
+                hidden = self._compute(input_ids[index, :width], attention_mask[index, :width], row_keys,
+                                       row_lengths, start)
+                self._store.add(row_keys, row_lengths, hidden)
+                self.from_lower += len(rows) if start else 0
+        return self._store.padded(keys, input_ids.shape[1], self.bert.config.hidden_size).to(input_ids.device)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids=None,
                 **_: object) -> BaseModelOutput:
@@ -166,7 +235,8 @@ class FrozenPrefixCache:
         self.bert.__dict__.pop("forward", None)
 
     def stats(self) -> dict[str, int]:
-        return {"hits": self.hits, "misses": self.misses, "stored": len(self.store)}
+        """Rows served, rows computed (``from_lower`` of them from a lower stored level), rows stored."""
+        return {"hits": self.hits, "misses": self.misses, "from_lower": self.from_lower, "stored": len(self.store)}
 
 
 @contextmanager

@@ -209,7 +209,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     from helpers.data.store import load_manifest
 
     torch.manual_seed(cfg.seed)
-    model = load_model(cfg.base_model)
+    model = load_model(cfg.base_model, keep=True)  # the grid trains many variants of one base
     full_dim = model.get_embedding_dimension()
     if cfg.dims[0] > full_dim:
         raise ParamError(f"dims = {cfg.dims}: the largest size exceeds the model's {full_dim} dimensions")
