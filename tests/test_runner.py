@@ -82,3 +82,33 @@ def test_budget_choices_are_read_from_the_run_parameters():
     assert "bottom 11 layers frozen, dropout 0, 40 steps of 32 pairs, scored on 150 test rows" in text
     assert "every held-out article" in _budget_section([{"step": "01_data", "params": {"max_test_per_lang": 0}}])
     assert _budget_section([]) == ""
+
+
+def test_a_step_reruns_only_when_code_it_can_execute_changes(tmp_path, root):
+    repo = _repo(tmp_path, root, RECORD)
+    logs = []
+    run_profile("p", repo, log=logs.append)
+    with open(repo / "src" / "helpers" / "pipeline" / "appendix.py", "a") as handle:
+        handle.write("\n# a change the step never imports\n")
+    run_profile("p", repo, log=logs.append)
+    assert "unchanged" in logs[-1]
+    with open(repo / "src" / "helpers" / "paths.py", "a") as handle:  # imported by results.py
+        handle.write("\n# a change the step runs\n")
+    run_profile("p", repo, log=logs.append)
+    assert "done" in logs[-1]
+
+
+def test_helpers_files_follow_imports_inside_functions(tmp_path):
+    from helpers.pipeline.deps import helpers_files
+
+    pkg = tmp_path / "src" / "helpers"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("from helpers.sub.used import f\n")
+    (pkg / "sub" / "used.py").write_text("def f():\n    from helpers import lazy\n    return lazy\n")
+    (pkg / "lazy.py").write_text("import os\n")
+    (pkg / "unused.py").write_text("")
+    nb = new_notebook(cells=[new_code_cell("%matplotlib inline\nfrom helpers.sub import f")])
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    names = [p.relative_to(pkg).as_posix() for p in helpers_files(tmp_path / "src", tmp_path / "n.ipynb")]
+    assert names == ["__init__.py", "lazy.py", "sub/__init__.py", "sub/used.py"]

@@ -3,7 +3,7 @@
 A variant's executed notebook, its result rows (``rows.csv``), its training summary and a
 ``variant.json`` record (parameters, fingerprint, wall time; written last) live in
 ``runs/<profile>/ablations/<slug>/``. A variant whose fingerprint (training notebook,
-its parameters, the ``helpers`` sources, the lock file and the task data) is unchanged is
+its parameters, the ``helpers`` sources it can run, the lock file and the task data) is unchanged is
 reused, so a re-run only trains what changed; a failed variant leaves no record and
 names its notebook and cell. The variants of one grid run in one kernel, whose namespace
 is reset between them: each notebook still starts from its own parameters, but the
@@ -24,7 +24,8 @@ import pandas as pd
 
 from helpers.ablation.grid import Variant
 from helpers.paths import atomic_write_bytes, atomic_write_text
-from helpers.pipeline.runner import StepFailed, _failed_cell, _hash_tree
+from helpers.pipeline.deps import helpers_digest
+from helpers.pipeline.runner import StepFailed, _failed_cell
 
 TRAINING_NOTEBOOK = "03_training"
 
@@ -42,7 +43,7 @@ def _fingerprint(root: Path, params: dict, data_dir: Path) -> str:
     digest = hashlib.sha256()
     digest.update((root / "notebooks" / f"{TRAINING_NOTEBOOK}.ipynb").read_bytes())
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    digest.update(_hash_tree(root / "src" / "helpers", "*.py").encode())
+    digest.update(helpers_digest(root / "src", root / "notebooks" / f"{TRAINING_NOTEBOOK}.ipynb").encode())
     digest.update((root / "requirements.lock").read_bytes())
     for path in sorted(data_dir.glob("*/dataset_dict.json")) + [data_dir / "tasks.json"]:
         digest.update(path.read_bytes())

@@ -3,11 +3,12 @@
 Each step (a notebook under ``notebooks/``) is executed into
 ``runs/<profile>/notebooks/`` with the profile's parameters plus ``run_dir``, ``profile``
 and ``seed``. A step is skipped when its *fingerprint* is unchanged: SHA-256 over the
-notebook source, its parameters, the ``helpers`` sources, ``requirements.lock`` and the
-fingerprint of the step before it (the pipeline is a chain, so a change upstream
-re-runs everything below). The executed notebook is written to a temporary file and
-renamed only after success; the step's record (``runs/<profile>/steps/<step>.json``,
-with its wall time) is written last, so an interrupted step never counts as done.
+notebook source, its parameters, the ``helpers`` sources it can execute (see
+:mod:`helpers.pipeline.deps`), ``requirements.lock`` and the fingerprint of the step
+before it (the pipeline is a chain, so a change upstream re-runs everything below).
+The executed notebook is written to a temporary file and renamed only after success;
+the step's record (``runs/<profile>/steps/<step>.json``, with its wall time) is written
+last, so an interrupted step never counts as done.
 
 Explained in the book's appendix "How this book runs".
 """
@@ -22,20 +23,11 @@ from pathlib import Path
 from helpers.config import load_profile
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
+from helpers.pipeline.deps import helpers_digest
 
 
 class StepFailed(RuntimeError):
     """A notebook cell raised; the message names the notebook and the cell."""
-
-
-def _hash_tree(root: Path, pattern: str) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob(pattern)):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def fingerprint(root: Path, step: str, params: dict, upstream: str) -> str:
@@ -43,7 +35,7 @@ def fingerprint(root: Path, step: str, params: dict, upstream: str) -> str:
     digest = hashlib.sha256()
     digest.update((root / "notebooks" / f"{step}.ipynb").read_bytes())
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    digest.update(_hash_tree(root / "src" / "helpers", "*.py").encode())
+    digest.update(helpers_digest(root / "src", root / "notebooks" / f"{step}.ipynb").encode())
     digest.update((root / "requirements.lock").read_bytes())
     digest.update(upstream.encode())
     return digest.hexdigest()
