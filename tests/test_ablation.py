@@ -126,7 +126,7 @@ def test_identical_grid_entries_share_one_run(tmp_path):
 
     root = tmp_path / "repo"
     (root / "notebooks").mkdir(parents=True)
-    (root / "notebooks" / "03_training.ipynb").write_text("{}")
+    (root / "notebooks" / "03_training.ipynb").write_text("{\"cells\": []}")
     (root / "src" / "helpers").mkdir(parents=True)
     (root / "requirements.lock").write_text("x==1\n")
     (tmp_path / "data").mkdir()

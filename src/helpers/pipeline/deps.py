@@ -49,7 +49,10 @@ def _module_file(src: Path, name: str) -> Path | None:
 
 def notebook_code(notebook: Path) -> str:
     """The Python source of a notebook's code cells (IPython magics and shell lines dropped)."""
-    cells = json.loads(Path(notebook).read_text())["cells"]
+    content = json.loads(Path(notebook).read_text())
+    if not isinstance(content, dict) or "cells" not in content:
+        raise ValueError(f"{notebook} is not a Jupyter notebook: expected a JSON object with 'cells'")
+    cells = content["cells"]
     lines = []
     for cell in cells:
         if cell["cell_type"] == "code":
