@@ -188,3 +188,25 @@ def test_projection_and_language_filter(small_data, tmp_path):
     assert not list((tmp_path / "proj").glob("checkpoints/checkpoint-*"))  # save_steps 0: none written
     assert result.model.get_embedding_dimension() == 16
     assert result.model.encode(["x"]).shape == (1, 16)
+
+
+def test_remembered_tokens_serve_a_later_model_without_tokenising(monkeypatch):
+    from helpers.models import load_model
+    from helpers.training import scoring
+
+    texts = ["a short one", "a somewhat longer text about museums and art", "x"]
+    monkeypatch.setattr(scoring, "_TOKENS", {})
+    first = load_model("all-MiniLM-L6-v2")
+    plain = first.encode(texts, batch_size=2)
+    scoring.remember_tokens(first)
+    np.testing.assert_array_equal(first.encode(texts, batch_size=2), plain)
+    assert len(scoring._TOKENS) == 2  # one entry per batch
+    later = load_model("all-MiniLM-L6-v2")  # another model, the same tokenizer
+    calls = []
+    own = later.preprocess
+    later.preprocess = lambda inputs, prompt=None, **kw: calls.append(inputs) or own(inputs, prompt=prompt, **kw)
+    scoring.remember_tokens(later)
+    np.testing.assert_array_equal(later.encode(texts, batch_size=2), plain)
+    assert calls == [] and len(scoring._TOKENS) == 2
+    later.encode(["a new text"])
+    assert len(calls) == 1

@@ -83,12 +83,16 @@ def environment_markdown(root: Path, run_dir: Path) -> str:
 def _budget_section(steps: list[dict]) -> str:
     """What this profile trades for its time budget, read from the parameters the run used."""
     params = {s["step"]: s.get("params", {}) for s in steps}
-    data, grid = params.get("01_data", {}), params.get("04_ablations", {})
+    data, training, grid = (params.get(s, {}) for s in ("01_data", "03_training", "04_ablations"))
     lines = []
     if "max_test_per_lang" in data:
         cap = data["max_test_per_lang"]
         kept = f"at most {cap} held-out articles per language" if cap else "every held-out article"
         lines.append(f"- test splits: {kept} (`01_data.max_test_per_lang`; every metric row carries its `n`)")
+    if "steps" in training:
+        lines.append(f"- headline model: {training['steps']} steps of {training.get('batch_size')} pairs, the bottom "
+                     f"{training.get('freeze_layers', 0)} layers frozen (`03_training`; its validation curve shows "
+                     "what more steps would add)")
     if "freeze_layers" in grid:
         dropout = grid.get("dropout", -1)
         dropout_text = f", dropout {dropout:g}" if dropout >= 0 else ""
