@@ -59,7 +59,8 @@ def test_speed_levers_show_the_benchmark_gain_of_each():
     bench = {"encode": {"book_encoder_warm_cache_texts_per_s": 90.0, "book_encoder_cold_cache_texts_per_s": 30.0,
                         "st_base_texts_per_s": 50.0, "st_base_double_length_texts_per_s": 25.0,
                         "prefix_from_lower_level_texts_per_s": 120.0, "prefix_from_embeddings_texts_per_s": 40.0,
-                        "base_model_read_s": 1.5, "base_model_kept_copy_s": 0.3},
+                        "base_model_read_s": 1.5, "base_model_kept_copy_s": 0.3,
+                        "top_layers_texts_per_s": 100.0, "top_layers_remembered_tokens_texts_per_s": 125.0},
              "train": {"random": {"sec_per_step_median": 2.0, "padding_share": 0.2},
                        "grouped": {"sec_per_step_median": 2.0, "padding_share": 0.1}}}
     table = _levers(bench)["measured gain (last `make bench`)"].tolist()
@@ -68,6 +69,7 @@ def test_speed_levers_show_the_benchmark_gain_of_each():
     assert "1.00x (padding 20% -> 10%)" in table[2]
     assert any("from the embeddings: 3.00x" in row for row in table)
     assert any("read vs copy: 5.00x" in row for row in table)
+    assert any("tokenising again: 1.25x" in row for row in table)
     assert "not measured" in _levers({})["measured gain (last `make bench`)"].iloc[0]
 
 

@@ -153,6 +153,10 @@ def _levers(bench: dict) -> pd.DataFrame:
         ("The base model is read once per process and each ablation variant trains a copy of it "
          "(`load_model(keep=True)`)", "kept",
          "read vs copy: " + _ratio(enc, "base_model_read_s", "base_model_kept_copy_s")),
+        ("The grid's scoring sample is tokenised once per process (`remember_tokens`): every variant scores "
+         "the same texts in the same batches", "kept",
+         "encoding through the trained layer, remembered token ids vs tokenising again: "
+         + _ratio(enc, "top_layers_remembered_tokens_texts_per_s", "top_layers_texts_per_s")),
         ("Evaluation during training on a seeded sample of validation rows; full test split only at the end",
          "kept", "validation sample size is a parameter (`val_max_rows`)"),
     ]

