@@ -38,15 +38,6 @@ from helpers.config import load_profile
 from helpers.paths import atomic_write_text, repo_root
 
 
-def _median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _interleaved_medians(fns: list, repeats: int) -> list[float]:
     """Median seconds of each function, timed in turns (A B A B ...), so a drift of the
     machine's speed during the measurement affects every function alike."""
@@ -57,6 +48,10 @@ def _interleaved_medians(fns: list, repeats: int) -> list[float]:
             fn()
             own.append(time.perf_counter() - start)
     return [statistics.median(own) for own in times]
+
+
+def _median_time(fn, repeats: int) -> float:
+    return _interleaved_medians([fn], repeats)[0]
 
 
 def matmul_peak(size: int = 2048, repeats: int = 7) -> float:
