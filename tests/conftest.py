@@ -20,7 +20,7 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory):
-    from helpers.data.build import build_all
+    from helpers.lipost.data.build import build_all
 
     run_dir = tmp_path_factory.mktemp("run")
     return build_all({**SMALL, "run_dir": str(run_dir)}, ROOT)

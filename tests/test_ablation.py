@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from helpers.ablation import analysis as A
-from helpers.ablation.grid import expand_grid
 from helpers.config import ParamError
+from helpers.lipost.ablation import analysis as A
+from helpers.lipost.ablation.grid import expand_grid
 
 BASE = {"tasks": ["topic", "search", "crosslingual"], "dims": [384, 50], "scale": 20.0, "sampler": "proportional",
         "freeze_layers": 10, "batch_size": 8, "max_pairs_per_task": 200}
@@ -96,7 +96,7 @@ def test_claim_words():
 
 
 def test_grid_from_params_checks_tasks_against_the_data(small_data):
-    from helpers.ablation.grid import grid_from_params
+    from helpers.lipost.ablation.grid import grid_from_params
 
     params = {**BASE, "base_model": "multilingual-e5-small", "steps": 2, "lr": 1e-4, "warmup_ratio": 0.1,
               "max_seq_length": 32, "questions": ["transfer"], "seeds": [1], "grid_tasks": [], "grid_dims": [16],
@@ -114,7 +114,7 @@ def test_grid_from_params_checks_tasks_against_the_data(small_data):
 def test_identical_grid_entries_share_one_run(tmp_path):
     import json
 
-    from helpers.ablation.run import copy_variant, links_html, training_identity, variant_params
+    from helpers.lipost.ablation.run import copy_variant, links_html, training_identity, variant_params
 
     variants = expand_grid(SPEC, ["en", "fr"], BASE, n_layers=12)
     v = {(x.run, x.seed): x for x in variants}
@@ -125,8 +125,8 @@ def test_identical_grid_entries_share_one_run(tmp_path):
     assert len(set(ident.values())) == len(ident) - 2
 
     root = tmp_path / "repo"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "notebooks" / "03_training.ipynb").write_text("{\"cells\": []}")
+    (root / "notebooks" / "lipost").mkdir(parents=True)
+    (root / "notebooks" / "lipost" / "03_training.ipynb").write_text("{\"cells\": []}")
     (root / "src" / "helpers").mkdir(parents=True)
     (root / "requirements.lock").write_text("x==1\n")
     (tmp_path / "data").mkdir()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers.data.byo import TaskFileError, read_task_file
+from helpers.lipost.data.byo import TaskFileError, read_task_file
 
 
 def _read(path, name="my_task"):
@@ -64,7 +64,7 @@ def test_bad_split_and_bad_name(tmp_path):
 
 
 def test_extra_task_is_rejected_before_anything_is_written(tmp_path, root):
-    from helpers.data.build import build_all
+    from helpers.lipost.data.build import build_all
     from tests.conftest import SMALL
 
     bad = _jsonl(tmp_path, [{"anchor": "a", "positive": ""}])

@@ -1,7 +1,7 @@
 import pytest
 
 from helpers.config import ParamError, load_profile, validate
-from helpers.data.build import RULES, build_all
+from helpers.lipost.data.build import RULES, build_all
 from tests.conftest import SMALL
 
 
@@ -24,6 +24,6 @@ def test_missing_parameter():
 
 def test_profiles_load_and_unknown_profile_is_clear(root):
     for name in ("ci", "default", "full"):
-        assert "01_data" in load_profile(name, root)["steps"]
+        assert "01_data" in load_profile(name, root)["parts"]["lipost"]
     with pytest.raises(ParamError, match="known profiles"):
         load_profile("nope", root)

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from helpers.data import sources, tasks
-from helpers.data.masking import MASK, mask_title
-from helpers.data.topics import UNCATEGORIZED, topic_class
+from helpers.lipost.data import sources, tasks
+from helpers.lipost.data.masking import MASK, mask_title
+from helpers.lipost.data.topics import UNCATEGORIZED, topic_class
 from tests.conftest import ROOT
 
 
@@ -48,7 +48,7 @@ def test_duplicates_dropped():
 
 
 def test_same_seed_same_data_other_seed_other_split(small_data, tmp_path, root):
-    from helpers.data.build import build_all
+    from helpers.lipost.data.build import build_all
     from tests.conftest import SMALL
 
     again = build_all({**SMALL, "run_dir": str(tmp_path / "a")}, root)

@@ -13,7 +13,7 @@ def test_ci_profile_pipeline_and_book(root):
     cmd = [sys.executable, "-m", "helpers.pipeline", "all", "--profile", "ci"]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    run_dir = root / "runs" / "ci"
+    run_dir = root / "runs" / "ci" / "lipost"
     assert (run_dir / "notebooks" / "01_data.ipynb").exists()
     table = pd.read_csv(run_dir / "results" / "metrics.csv")
     assert {"run", "model", "task", "lang", "metric", "value", "n", "seed"} <= set(table.columns)
@@ -25,17 +25,17 @@ def test_ci_profile_pipeline_and_book(root):
     assert set(table[table["run"] == "multitask"]["model"]) == {"finetuned-384", "finetuned-50"}
     assert (run_dir / "models" / "finetuned" / "modules.json").exists()
     assert (run_dir / "training" / "multitask" / "train_log.csv").exists()
-    html = run_dir / "book" / "_build" / "html"
+    html = root / "runs" / "ci" / "book" / "_build" / "html"
     for chapter in ("01_data", "02_baselines", "03_training", "04_ablations", "05_visualizations",
                     "06_best_practices"):
-        assert (html / "notebooks" / f"{chapter}.html").exists()
+        assert (html / "lipost" / f"{chapter}.html").exists()
     # the ablation grid: every variant's rows under its id, its executed notebook linked from chapter 4
     ablation = table[table["step"] == "04_ablations"]
     assert {"base", "single:topic", "loo:topic", "lang:en-only", "dim:16-matryoshka", "dim:16-projection",
             "sampler:round_robin", "scale:50", "unfrozen:1", "frac:0.5", "untuned"} <= set(ablation["run"])
     assert set(table[table["run"] == "diagnosis"]["model"]) == {"base first-50", "base PCA-50", "tuned PCA-50"}
     assert not list((run_dir / "ablations").glob("*/training/checkpoints"))  # finished variants keep no checkpoints
-    page = (html / "notebooks" / "04_ablations.html").read_text()
+    page = (html / "lipost" / "04_ablations.html").read_text()
     assert 'href="../_static/ablations/single-topic-s13.ipynb"' in page
     assert (html / "_static" / "ablations" / "single-topic-s13.ipynb").exists()
     parameters = (html / "parameters.html").read_text()
@@ -44,6 +44,9 @@ def test_ci_profile_pipeline_and_book(root):
     assert "Wall time per step" in environment and "04_ablations" in environment
     front = (html / "intro.html").read_text()  # index.html redirects to it
     assert "Ablations, section 1" in front and ("holds" in front or "not settled" in front)
+    assert "wins" in front  # the numbers behind each verdict, not only the verdict
+    landing = (html / "lipost" / "index.html").read_text()
+    assert "Ablations, section 1" in landing and "Part I" in landing
 
 
 @pytest.mark.slow
@@ -54,6 +57,6 @@ def test_ci_book_in_a_real_browser(root):
     html = root / "runs" / "ci" / "book" / "_build" / "html"
     assert html.exists(), "run test_ci_profile_pipeline_and_book first (same module)"
     reports = check_book(html)
-    assert set(reports) >= {"index.html", "notebooks/03_training.html"}
+    assert set(reports) >= {"index.html", "intro.html", "lipost/index.html", "lipost/03_training.html"}
     for report in reports.values():
         assert Path(report["screenshot"]).stat().st_size > 10_000  # a real rendering, not a blank page

@@ -10,14 +10,14 @@ TEXTS = ["query: what is a museum?", "passage: Le Louvre est un musée d'art à 
 
 @pytest.fixture(scope="module")
 def minilm():
-    from helpers.models import load_model
+    from helpers.lipost.models import load_model
 
     return load_model("all-MiniLM-L6-v2")
 
 
 def test_cached_forward_matches_plain_forward(minilm, tmp_path, monkeypatch):
-    from helpers.training import frozen_cache
-    from helpers.training.frozen_cache import FrozenPrefixCache
+    from helpers.lipost.training import frozen_cache
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 
     monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
     monkeypatch.setattr(frozen_cache, "_OPEN", {})
@@ -40,9 +40,9 @@ def test_cached_forward_matches_plain_forward(minilm, tmp_path, monkeypatch):
 
 
 def test_gradients_reach_only_the_layers_above_the_cache(minilm, tmp_path, monkeypatch):
-    from helpers.training import frozen_cache
-    from helpers.training.frozen_cache import FrozenPrefixCache
-    from helpers.training.trainer import freeze_lower_layers
+    from helpers.lipost.training import frozen_cache
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+    from helpers.lipost.training.trainer import freeze_lower_layers
 
     monkeypatch.setattr(frozen_cache, "_OPEN", {})
     freeze_lower_layers(minilm, 4)
@@ -64,7 +64,7 @@ def test_gradients_reach_only_the_layers_above_the_cache(minilm, tmp_path, monke
 
 
 def test_left_padded_input_is_refused(minilm):
-    from helpers.training.frozen_cache import FrozenPrefixCache
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 
     cache = FrozenPrefixCache(minilm, 2, persist=False)
     with pytest.raises(ValueError, match="right-padded"):
@@ -72,8 +72,8 @@ def test_left_padded_input_is_refused(minilm):
 
 
 def test_recorded_prefixes_leave_the_forward_exact_and_serve_a_later_cache(minilm, tmp_path, monkeypatch):
-    from helpers.training import frozen_cache
-    from helpers.training.frozen_cache import FrozenPrefixCache, record_prefixes
+    from helpers.lipost.training import frozen_cache
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache, record_prefixes
 
     monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
     monkeypatch.setattr(frozen_cache, "_OPEN", {})
@@ -95,8 +95,8 @@ def test_recorded_prefixes_leave_the_forward_exact_and_serve_a_later_cache(minil
 
 
 def test_a_miss_starts_from_a_lower_stored_level_and_keeps_what_it_passes(minilm, tmp_path, monkeypatch):
-    from helpers.training import frozen_cache
-    from helpers.training.frozen_cache import FrozenPrefixCache, record_prefixes
+    from helpers.lipost.training import frozen_cache
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache, record_prefixes
 
     monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
     monkeypatch.setattr(frozen_cache, "_OPEN", {})
@@ -127,8 +127,8 @@ def test_a_miss_starts_from_a_lower_stored_level_and_keeps_what_it_passes(minilm
 
 
 def test_an_encoder_with_a_prefix_level_is_cached_apart_from_the_plain_one(tmp_path, monkeypatch):
-    from helpers.evaluation.encoders import load_encoder
-    from helpers.training import frozen_cache
+    from helpers.lipost.evaluation.encoders import load_encoder
+    from helpers.lipost.training import frozen_cache
 
     monkeypatch.setenv("LIPOST_CACHE", str(tmp_path))
     monkeypatch.setattr(frozen_cache, "_OPEN", {})

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from helpers.evaluation import metrics
+from helpers.lipost.evaluation import metrics
 
 
 def test_retrieval_ranks_and_mrr_by_hand():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers.models import materialize
+from helpers.lipost.models import materialize
 
 SENTENCES = [
     "The cat sits on the mat.", "Le chat est assis sur le tapis.", "El gato duerme en la alfombra.",

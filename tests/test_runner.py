@@ -13,15 +13,15 @@ from helpers.pipeline.runner import StepFailed, run_profile
 
 def _repo(tmp_path, root, body):
     repo = tmp_path / "repo"
-    (repo / "notebooks").mkdir(parents=True)
+    (repo / "notebooks" / "lipost").mkdir(parents=True)
     (repo / "params").mkdir()
     shutil.copytree(root / "src" / "helpers", repo / "src" / "helpers")
     shutil.copy(root / "requirements.lock", repo)
     nb = new_notebook(cells=[new_code_cell("x = 1\nrun_dir = ''", metadata={"tags": ["parameters"]}),
                              new_code_cell(body)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, repo / "notebooks" / "s1.ipynb")
-    (repo / "params" / "p.yaml").write_text("seed: 1\nsteps:\n  s1:\n    x: 2\n")
+    nbformat.write(nb, repo / "notebooks" / "lipost" / "s1.ipynb")
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    s1:\n      x: 2\n")
     return repo
 
 
@@ -34,23 +34,23 @@ def test_reuse_then_rerun_on_change(tmp_path, root):
     repo = _repo(tmp_path, root, RECORD)
     logs = []
     run_profile("p", repo, log=logs.append)
-    table = results.load(repo / "runs" / "p")
+    table = results.load(repo / "runs" / "p" / "lipost")
     assert table.loc[0, "value"] == 2 and list(table.columns)[:8] == results.COLUMNS[:8]
     run_profile("p", repo, log=logs.append)
     assert "unchanged" in logs[-1]
-    (repo / "params" / "p.yaml").write_text("seed: 1\nsteps:\n  s1:\n    x: 3\n")
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    s1:\n      x: 3\n")
     run_profile("p", repo, log=logs.append)
-    assert results.load(repo / "runs" / "p").loc[0, "value"] == 3
-    record = json.loads((repo / "runs" / "p" / "steps" / "s1.json").read_text())
+    assert results.load(repo / "runs" / "p" / "lipost").loc[0, "value"] == 3
+    record = json.loads((repo / "runs" / "p" / "lipost" / "steps" / "s1.json").read_text())
     assert record["seconds"] > 0
 
 
 def test_failing_cell_is_named_and_step_not_recorded(tmp_path, root):
     repo = _repo(tmp_path, root, "raise ValueError('bad thing')")
-    with pytest.raises(StepFailed, match=r"step s1 .*cell \d+ .*ValueError: bad thing"):
+    with pytest.raises(StepFailed, match=r"lipost\] s1 .*cell \d+ .*ValueError: bad thing"):
         run_profile("p", repo, log=lambda *_: None)
-    assert not (repo / "runs" / "p" / "steps" / "s1.json").exists()
-    assert not (repo / "runs" / "p" / "notebooks" / "s1.ipynb").exists()
+    assert not (repo / "runs" / "p" / "lipost" / "steps" / "s1.json").exists()
+    assert not (repo / "runs" / "p" / "lipost" / "notebooks" / "s1.ipynb").exists()
 
 
 def test_speed_levers_show_the_benchmark_gain_of_each():
@@ -116,3 +116,37 @@ def test_helpers_files_follow_imports_inside_functions(tmp_path):
     nbformat.write(nb, tmp_path / "n.ipynb")
     names = [p.relative_to(pkg).as_posix() for p in helpers_files(tmp_path / "src", tmp_path / "n.ipynb")]
     assert names == ["__init__.py", "lazy.py", "sub/__init__.py", "sub/used.py"]
+
+
+def test_parts_chain_separately_and_run_one_at_a_time(tmp_path, root):
+    """A change to one part's notebook re-runs that part only; ``parts=`` runs the named one."""
+    repo = _repo(tmp_path, root, RECORD)
+    (repo / "notebooks" / "jps").mkdir()
+    shutil.copy(repo / "notebooks" / "lipost" / "s1.ipynb", repo / "notebooks" / "jps" / "s1.ipynb")
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  jps:\n    s1:\n      x: 5\n"
+                                            "  lipost:\n    s1:\n      x: 2\n")
+    logs = []
+    records = run_profile("p", repo, log=logs.append)
+    assert [r["part"] for r in records] == ["lipost", "jps"]  # the book's order, not the file's
+    assert results.load(repo / "runs" / "p" / "jps").loc[0, "value"] == 5
+    nb = nbformat.read(repo / "notebooks" / "jps" / "s1.ipynb", as_version=4)
+    nb.cells[1].source += "\n# changed"
+    nbformat.write(nb, repo / "notebooks" / "jps" / "s1.ipynb")
+    logs.clear()
+    run_profile("p", repo, log=logs.append)
+    assert any("[p/lipost] s1: unchanged" in line for line in logs)
+    assert any("[p/jps] s1: done" in line for line in logs)
+    logs.clear()
+    assert [r["part"] for r in run_profile("p", repo, parts=["jps"], log=logs.append)] == ["jps"]
+    assert not any("lipost" in line for line in logs)
+
+
+def test_unknown_part_is_refused_by_name(tmp_path, root):
+    from helpers.config import ParamError
+
+    repo = _repo(tmp_path, root, RECORD)
+    with pytest.raises(ParamError, match="unknown part 'lipst'"):
+        run_profile("p", repo, parts=["lipst"], log=lambda *_: None)
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipst:\n    s1: {}\n")
+    with pytest.raises(ParamError, match="unknown part 'lipst'"):
+        run_profile("p", repo, log=lambda *_: None)

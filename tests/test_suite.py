@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.evaluation import evaluate
-from helpers.evaluation.tfidf import TfidfEncoder
+from helpers.lipost.evaluation import evaluate
+from helpers.lipost.evaluation.tfidf import TfidfEncoder
 
 METRICS = {"triplet_accuracy", "pair_auc", "recall@1", "recall@10", "mrr@10", "label_accuracy", "probe_accuracy"}
 
@@ -67,7 +67,7 @@ class CountingModel:
 
 
 def test_scoring_several_sizes_encodes_each_text_once(small_data):
-    from helpers.training.scoring import score_trained
+    from helpers.lipost.training.scoring import score_trained
 
     once, twice = CountingModel(), CountingModel()
     one = score_trained(once, [8], small_data.data_dir, None, 64, probe=False, probe_max_train=10, seed=0,
@@ -91,7 +91,7 @@ def test_sampled_retrieval_keeps_distractors_beyond_the_sample(small_data):
             return super().encode(texts, role)
 
     evaluate(Recording(), small_data.data_dir, tasks=["description"], probe=False, max_rows=10)
-    from helpers.data.store import load_task
+    from helpers.lipost.data.store import load_task
 
     test = load_task(small_data.data_dir, "description")["test"]
     positives = set(test["positive"])

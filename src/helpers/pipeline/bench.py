@@ -36,6 +36,7 @@ import torch
 
 from helpers.config import load_profile
 from helpers.paths import atomic_write_text, repo_root
+from helpers.pipeline.parts import part_run_dir
 
 
 def _interleaved_medians(fns: list, repeats: int) -> list[float]:
@@ -63,8 +64,8 @@ def matmul_peak(size: int = 2048, repeats: int = 7) -> float:
 
 def _batches(cfg, data_dir: Path, n: int, grouped: bool) -> list[tuple[list[str], list[str]]]:
     """``n`` batches of real (prompted) pairs: random order, or sorted by length within a pool."""
-    from helpers.data.store import load_manifest
-    from helpers.training.data import PROMPT_TEXT, training_sets
+    from helpers.lipost.data.store import load_manifest
+    from helpers.lipost.training.data import PROMPT_TEXT, training_sets
 
     manifest = load_manifest(data_dir)
     sets = training_sets(data_dir, cfg.tasks, cfg.batch_size, 0, cfg.seed)
@@ -92,8 +93,8 @@ def training_throughput(cfg, data_dir: Path, steps: int, grouped: bool) -> dict:
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
     from torch.utils.flop_counter import FlopCounterMode
 
-    from helpers.models import load_model
-    from helpers.training.trainer import freeze_lower_layers
+    from helpers.lipost.models import load_model
+    from helpers.lipost.training.trainer import freeze_lower_layers
 
     torch.manual_seed(cfg.seed)
     model = load_model(cfg.base_model)
@@ -136,8 +137,8 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
     and the base model at twice that length (what the shorter length saves)."""
     from sentence_transformers import SentenceTransformer
 
-    from helpers.evaluation import SentenceTransformerEncoder
-    from helpers.training.frozen_cache import FrozenPrefixCache
+    from helpers.lipost.evaluation import SentenceTransformerEncoder
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 
     model = SentenceTransformer(str(model_dir), device="cpu")
     model.max_seq_length = max_seq_length
@@ -178,9 +179,9 @@ def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_
     embeddings vs from stored level-``low`` states (texts/s); and, with level-``high`` states
     stored as in a variant's scoring, encoding with remembered token ids vs tokenising
     again (texts/s, timed in turns). Caches here live in memory only."""
-    from helpers.models import load_model
-    from helpers.training import frozen_cache
-    from helpers.training.scoring import remember_tokens
+    from helpers.lipost.models import load_model
+    from helpers.lipost.training import frozen_cache
+    from helpers.lipost.training.scoring import remember_tokens
 
     out = {"base_model_read_s": _median_time(lambda: load_model(base_model), 3)}
     load_model(base_model, keep=True)
@@ -217,7 +218,7 @@ def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_
 
 
 def _base_path(name: str) -> Path:
-    from helpers.models import model_path
+    from helpers.lipost.models import model_path
 
     return Path(model_path(name))
 
@@ -245,15 +246,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--steps", type=int, default=6, help="timed training steps per setting")
     parser.add_argument("--texts", type=int, default=256, help="texts encoded per encoding measurement")
     args = parser.parse_args(argv)
-    from helpers.data.store import load_task
-    from helpers.training.config import make_config
+    from helpers.lipost.data.store import load_task
+    from helpers.lipost.training.config import make_config
 
     root = repo_root()
-    run_dir = root / "runs" / args.profile
+    run_dir = part_run_dir(root, args.profile, "lipost")
     data_dir = run_dir / "data"
     if not (data_dir / "tasks.json").exists():
         raise SystemExit(f"{data_dir} has no datasets: run the {args.profile!r} profile first (make book)")
-    params = load_profile(args.profile, root)["steps"]["03_training"]
+    params = load_profile(args.profile, root)["parts"]["lipost"]["03_training"]
     cfg = make_config({k: v for k, v in params.items() if k in make_config({}).to_dict()})
     threads = torch.get_num_threads()
     peak = matmul_peak()
@@ -268,7 +269,7 @@ def main(argv: list[str] | None = None) -> dict:
     model_dir = run_dir / "models" / "finetuned"
     enc = (encoding_throughput(model_dir, cfg.base_model, texts, cfg.cache_layers, params["eval_max_seq_length"])
            if model_dir.exists() else {})
-    grid = load_profile(args.profile, root)["steps"].get("04_ablations", {})
+    grid = load_profile(args.profile, root)["parts"]["lipost"].get("04_ablations", {})
     if model_dir.exists() and cfg.cache_layers and grid.get("freeze_layers", 0) > cfg.cache_layers:
         enc |= reuse_gains(cfg.base_model, texts, cfg.cache_layers, grid["freeze_layers"],
                            params["eval_max_seq_length"])

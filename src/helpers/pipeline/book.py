@@ -1,10 +1,13 @@
 """Assemble and build the Jupyter Book from one run's executed notebooks.
 
-Like CUPiD, execution and rendering are separate: papermill has already executed the
-notebooks into ``runs/<profile>/notebooks``; this module copies them beside the prose
-pages (``book/``) and ``_config.yml`` into ``runs/<profile>/book`` and runs
-``jupyter-book build`` with execution off and warnings as errors, so a missing or
-failed notebook fails the build. The HTML lands in ``runs/<profile>/book/_build/html``.
+Like CUPiD, execution and rendering are separate: papermill has already executed each
+part's notebooks into ``runs/<profile>/<part>/notebooks``; this module copies them beside
+the prose pages (``book/``: the front page, each part's landing page ``<part>/index.md``
+and the appendices) and ``_config.yml`` into ``runs/<profile>/book``, writes the table of
+contents for the parts this run has (a part that has not run gets no page, never an
+empty one), and runs ``jupyter-book build`` with execution off and warnings as errors,
+so a missing or failed notebook fails the build. The HTML lands in
+``runs/<profile>/book/_build/html``.
 
 Explained in the book's appendix "How this book runs".
 """
@@ -17,13 +20,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from helpers.pipeline.parts import PARTS, part_run_dir
+
 
 class BookBuildFailed(RuntimeError):
     """``jupyter-book build`` reported an error or a warning."""
 
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
-CLAIMS_MARKER = "<!-- claims at a glance: written by the book stage from results/claims.csv -->"
+CLAIMS_MARKER = "<!-- claims at a glance: written by the book stage from each part's results/claims.csv -->"
+APPENDICES = ("parameters", "environment", "pipeline", "references")
 
 
 def _prepare_notebooks(nb_dir: Path) -> None:
@@ -41,31 +49,57 @@ def _prepare_notebooks(nb_dir: Path) -> None:
         nbformat.write(nb, path)
 
 
+def toc(parts: dict[str, list[str]]) -> dict:
+    """The table of contents: the front page, one caption per part that ran (its landing
+    page, then its chapters as sections) and the shared appendices."""
+    captions = {p.name: p.title for p in PARTS}
+    entries = [{"caption": captions[name], "chapters": [{"file": f"{name}/index",
+                                                          "sections": [{"file": f"{name}/{c}"} for c in chapters]}]}
+               for name, chapters in parts.items()]
+    entries.append({"caption": "Appendices", "chapters": [{"file": page} for page in APPENDICES]})
+    return {"format": "jb-book", "root": "intro", "parts": entries}
+
+
 def stage(root: Path, profile: str) -> Path:
-    """Copy config, prose and executed notebooks of ``profile`` into one book folder."""
-    run_dir = root / "runs" / profile
-    executed = run_dir / "notebooks"
-    if not executed.is_dir():
-        raise BookBuildFailed(f"{executed} does not exist: run the pipeline for profile {profile!r} first")
-    target = run_dir / "book"
+    """Copy config, prose and every part's executed notebooks of ``profile`` into one book folder."""
+    from helpers.config import load_profile
+    from helpers.pipeline import appendix
+
+    parts = {}
+    for part_name, steps in load_profile(profile, root)["parts"].items():
+        executed = part_run_dir(root, profile, part_name) / "notebooks"
+        chapters = [step for step in steps if (executed / f"{step}.ipynb").exists()]
+        if chapters:
+            parts[part_name] = chapters
+    if not parts:
+        raise BookBuildFailed(f"runs/{profile}/ holds no executed notebooks: run the pipeline for profile "
+                              f"{profile!r} first")
+    target = root / "runs" / profile / "book"
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(root / "book", target, ignore=shutil.ignore_patterns("_build"))
+    for part in PARTS:  # a part that has not run has no landing page either
+        if part.name not in parts:
+            shutil.rmtree(target / part.name, ignore_errors=True)
     shutil.copy(root / "_config.yml", target / "_config.yml")
-    shutil.copytree(executed, target / "notebooks", ignore=shutil.ignore_patterns(".tmp-*"))
-    _prepare_notebooks(target / "notebooks")
-    for variant in sorted((run_dir / "ablations").glob("*/03_training.ipynb")):
-        # executed ablation variants: linked from the ablation chapter, downloadable as they ran
-        dest = target / "_static" / "ablations" / f"{variant.parent.name}.ipynb"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(variant, dest)
-    (target / "_run.json").write_text(json.dumps({"profile": profile}))
-    from helpers.pipeline import appendix
-
-    (target / "parameters.md").write_text(appendix.parameters_markdown(root, run_dir))
-    (target / "environment.md").write_text(appendix.environment_markdown(root, run_dir))
-    intro = target / "intro.md"
-    intro.write_text(intro.read_text().replace(CLAIMS_MARKER, appendix.claims_markdown(run_dir)))
+    (target / "_toc.yml").write_text("# Written by helpers.pipeline.book for this run's parts.\n"
+                                     + yaml.safe_dump(toc(parts), sort_keys=False))
+    for name, chapters in parts.items():
+        run_dir = part_run_dir(root, profile, name)
+        for chapter in chapters:
+            shutil.copy(run_dir / "notebooks" / f"{chapter}.ipynb", target / name / f"{chapter}.ipynb")
+        _prepare_notebooks(target / name)
+        for variant in sorted((run_dir / "ablations").glob("*/03_training.ipynb")):
+            # executed ablation variants: linked from the ablation chapter, downloadable as they ran
+            dest = target / "_static" / "ablations" / f"{variant.parent.name}.ipynb"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(variant, dest)
+    (target / "_run.json").write_text(json.dumps({"profile": profile, "parts": list(parts)}))
+    (target / "parameters.md").write_text(appendix.parameters_markdown(root, profile, list(parts)))
+    (target / "environment.md").write_text(appendix.environment_markdown(root, profile, list(parts)))
+    pages = {target / "intro.md": list(parts)} | {target / name / "index.md": [name] for name in parts}
+    for page, shown in pages.items():  # the front page: every part's claims; a landing page: its own
+        page.write_text(page.read_text().replace(CLAIMS_MARKER, appendix.claims_markdown(root, profile, shown)))
     return target
 
 

@@ -32,7 +32,8 @@ from tornado.websocket import websocket_connect
 
 from helpers.paths import repo_root
 
-PAGES = ["index.html", "notebooks/03_training.html", "notebooks/05_visualizations.html"]
+PAGES = ["index.html", "intro.html"]  # the front page (index.html redirects to it)
+CHAPTERS = {"lipost": ["03_training", "05_visualizations"]}  # chapters with the most figures and links
 REPORT_JS = """JSON.stringify({
   broken_images: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
@@ -93,9 +94,19 @@ def _broken_links(page: Path, links: list[str], html_root: Path) -> list[str]:
     return bad
 
 
-def check_book(html_root: Path, pages: list[str] = PAGES, shots: Path | None = None) -> dict[str, dict]:
-    """Load ``pages`` of a built book in headless chromium; raise on broken images or links."""
+def book_pages(html_root: Path) -> list[str]:
+    """The pages to check: the front page, each built part's landing page and its richest chapters."""
+    staged = Path(html_root).parent.parent / "_run.json"
+    parts = json.loads(staged.read_text())["parts"] if staged.exists() else []
+    return PAGES + [page for name in parts
+                    for page in [f"{name}/index.html"] + [f"{name}/{c}.html" for c in CHAPTERS.get(name, [])]]
+
+
+def check_book(html_root: Path, pages: list[str] | None = None, shots: Path | None = None) -> dict[str, dict]:
+    """Load ``pages`` (default: :func:`book_pages`) of a built book in headless chromium; raise on
+    broken images or links."""
     html_root = Path(html_root)
+    pages = book_pages(html_root) if pages is None else pages
     shots = shots or html_root.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     # chromium's helper processes may still write to the profile while it is removed

@@ -1,14 +1,16 @@
-"""Run the book's notebooks in order with papermill, for one profile.
+"""Run the book's notebooks in order with papermill, for one profile, part by part.
 
-Each step (a notebook under ``notebooks/``) is executed into
-``runs/<profile>/notebooks/`` with the profile's parameters plus ``run_dir``, ``profile``
-and ``seed``. A step is skipped when its *fingerprint* is unchanged: SHA-256 over the
-notebook source, its parameters, the ``helpers`` sources it can execute (see
-:mod:`helpers.pipeline.deps`), ``requirements.lock`` and the fingerprint of the step
-before it (the pipeline is a chain, so a change upstream re-runs everything below).
+The parts (:mod:`helpers.pipeline.parts`) run in the book's order. Each step of a part
+(a notebook ``notebooks/<part>/<step>.ipynb``) is executed into
+``runs/<profile>/<part>/notebooks/`` with the profile's parameters plus ``run_dir`` (the
+part's run folder), ``profile`` and ``seed``. A step is skipped when its *fingerprint*
+is unchanged: SHA-256 over the notebook source, its parameters, the ``helpers`` sources
+it can execute (see :mod:`helpers.pipeline.deps`), ``requirements.lock`` and the
+fingerprint of the step before it in the same part (a part is a chain, so a change
+upstream re-runs everything below it, and never another part's steps).
 The executed notebook is written to a temporary file and renamed only after success;
-the step's record (``runs/<profile>/steps/<step>.json``, with its wall time) is written
-last, so an interrupted step never counts as done.
+the step's record (``runs/<profile>/<part>/steps/<step>.json``, with its wall time) is
+written last, so an interrupted step never counts as done.
 
 Explained in the book's appendix "How this book runs".
 """
@@ -24,25 +26,28 @@ from helpers.config import load_profile
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
 from helpers.pipeline.deps import helpers_digest
+from helpers.pipeline.parts import PART_NAMES, notebook_path, part, part_run_dir
 
 
 class StepFailed(RuntimeError):
     """A notebook cell raised; the message names the notebook and the cell."""
 
 
-def fingerprint(root: Path, step: str, params: dict, upstream: str) -> str:
+def fingerprint(root: Path, part_name: str, step: str, params: dict, upstream: str) -> str:
     """What a step's result depends on, as one hash."""
+    source = notebook_path(root, part_name, step)
     digest = hashlib.sha256()
-    digest.update((root / "notebooks" / f"{step}.ipynb").read_bytes())
+    digest.update(source.read_bytes())
     digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    digest.update(helpers_digest(root / "src", root / "notebooks" / f"{step}.ipynb").encode())
+    digest.update(helpers_digest(root / "src", source).encode())
     digest.update((root / "requirements.lock").read_bytes())
     digest.update(upstream.encode())
     return digest.hexdigest()
 
 
-def step_params(profile_data: dict, step: str, run_dir: Path, profile: str) -> dict:
-    params = dict(profile_data["steps"].get(step) or {})
+def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, profile: str) -> dict:
+    """A step's papermill parameters: its profile block plus ``run_dir``, ``profile``, ``seed``."""
+    params = dict(profile_data["parts"][part_name].get(step) or {})
     params.update(run_dir=str(run_dir), profile=profile, seed=profile_data["seed"])
     return params
 
@@ -75,50 +80,66 @@ def _commit(root: Path) -> str:
     return head + ("+changes" if dirty else "")
 
 
-def run_profile(profile: str, root: Path, only: list[str] | None = None, force: bool = False,
-                log=print) -> list[dict]:
-    """Run every step of ``profile`` (or ``only`` some); return the step records."""
+def run_profile(profile: str, root: Path, parts: list[str] | None = None, only: list[str] | None = None,
+                force: bool = False, log=print) -> list[dict]:
+    """Run every part of ``profile`` (or the ``parts`` named; within them ``only`` some steps);
+    return the step records."""
+    data = load_profile(profile, root)
+    for name in parts or []:
+        part(name)  # an unknown part is refused by name
+    selected = [name for name in PART_NAMES if name in data["parts"] and (not parts or name in parts)]
+    if parts and not selected:
+        raise StepFailed(f"profile {profile!r} has no block for part(s) {parts}; it has {list(data['parts'])}")
+    records = []
+    for name in selected:
+        records += run_part(profile, data, root, name, only=only, force=force, log=log)
+    return records
+
+
+def run_part(profile: str, data: dict, root: Path, part_name: str, only: list[str] | None = None,
+             force: bool = False, log=print) -> list[dict]:
+    """Run one part's steps in order, each chained to the one before it in the part."""
     import papermill as pm
 
-    data = load_profile(profile, root)
-    run_dir = root / "runs" / profile
+    run_dir = part_run_dir(root, profile, part_name)
     (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
     (run_dir / "steps").mkdir(parents=True, exist_ok=True)
     records, upstream = [], ""
-    for step in data["steps"]:
-        source = root / "notebooks" / f"{step}.ipynb"
+    for step in data["parts"][part_name]:
+        source = notebook_path(root, part_name, step)
         if not source.is_file():
-            raise StepFailed(f"profile {profile!r} names step {step!r} but {source} does not exist")
-        params = step_params(data, step, run_dir, profile)
-        fp = fingerprint(root, step, params, upstream)
+            raise StepFailed(f"profile {profile!r} names step {part_name}.{step} but {source} does not exist")
+        params = step_params(data, part_name, step, run_dir, profile)
+        fp = fingerprint(root, part_name, step, params, upstream)
         upstream = fp
         record_path = run_dir / "steps" / f"{step}.json"
         out_nb = run_dir / "notebooks" / f"{step}.ipynb"
         previous = json.loads(record_path.read_text()) if record_path.exists() else {}
+        label = f"[{profile}/{part_name}] {step}"
         if only and step not in only:
             records.append(previous)
             continue
         if not force and previous.get("fingerprint") == fp and out_nb.exists():
-            log(f"[{profile}] {step}: unchanged, reusing the run of {previous.get('finished')} "
+            log(f"{label}: unchanged, reusing the run of {previous.get('finished')} "
                 f"({previous.get('seconds', 0):.0f} s)")
             records.append(previous)
             continue
         record_path.unlink(missing_ok=True)
         results.clear_step(run_dir, step)
         tmp_nb = out_nb.with_name(f".tmp-{step}.ipynb")
-        log(f"[{profile}] {step}: running ...")
+        log(f"{label}: running ...")
         start = time.time()
         try:
             pm.execute_notebook(str(source), str(tmp_nb), parameters=params, kernel_name="python3",
                                 cwd=str(root), progress_bar=True, log_output=False)
         except Exception as err:  # papermill raises PapermillExecutionError with the cell
-            raise StepFailed(f"[{profile}] step {step} (notebooks/{step}.ipynb) failed in "
+            raise StepFailed(f"{label} (notebooks/{part_name}/{step}.ipynb) failed in "
                              f"{_failed_cell(tmp_nb)}; partial notebook: {tmp_nb}") from err
         tmp_nb.replace(out_nb)
         seconds = time.time() - start
-        rec = {"step": step, "fingerprint": fp, "seconds": round(seconds, 1),
+        rec = {"part": part_name, "step": step, "fingerprint": fp, "seconds": round(seconds, 1),
                "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit(root), "params": params}
         atomic_write_text(record_path, json.dumps(rec, indent=1, default=str))
-        log(f"[{profile}] {step}: done in {seconds:.0f} s")
+        log(f"{label}: done in {seconds:.0f} s")
         records.append(rec)
     return records

@@ -1,6 +1,0 @@
-"""Evaluation used by every chapter: metrics, cached encoders and the task suite."""
-
-from helpers.evaluation.encoders import SentenceTransformerEncoder, folder_fingerprint
-from helpers.evaluation.suite import MAIN_METRIC, evaluate
-
-__all__ = ["MAIN_METRIC", "SentenceTransformerEncoder", "evaluate", "folder_fingerprint"]

@@ -1,0 +1,7 @@
+"""Part I, LiPost: multi-task contrastive fine-tuning of a multilingual encoder.
+
+Subpackages, in the order the part's chapters use them: ``data`` (tasks and splits from
+open Wikipedia/BBC text), ``models`` (the pip-installed base models), ``evaluation``
+(the scoring suite and baselines), ``training`` (the multi-task trainer), ``ablation``
+(the grid of training variants) and ``viz`` (figures and maps).
+"""

@@ -1,0 +1,178 @@
+"""Turn the ablation grid's rows into the chapter's tables: means over seeds, spreads, verdicts.
+
+Every comparison works on the main metric of each task, pooled over languages unless a
+language is asked for. A difference counts as a win or a loss only when it exceeds the
+*spread*: the two runs' seed standard deviations combined (``sqrt(sd_a^2 + sd_b^2)``);
+otherwise it is a tie. With a single seed the spread is 0 and the chapter says so.
+
+Explained in the book's chapter "Ablations" (section *Reading the numbers*).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.lipost.evaluation.report import main_metric_rows
+
+
+def seed_summary(rows: pd.DataFrame, manifest: dict, lang: str = "all") -> pd.DataFrame:
+    """Mean, standard deviation and number of seeds per (run, size, task) of the main metric.
+
+    ``size`` is the embedding size, read from the model name's suffix (``finetuned-50``).
+    """
+    main = main_metric_rows(rows[rows["lang"] == lang], manifest)
+    main = main.assign(size=main["model"].str.rsplit("-", n=1).str[-1].astype(int))
+    grouped = main.groupby(["run", "size", "task"])["value"]
+    out = grouped.agg(mean="mean", sd="std", seeds="count").reset_index()
+    out["sd"] = out["sd"].fillna(0.0)
+    return out
+
+
+def value_of(summary: pd.DataFrame, run: str, size: int, task: str) -> tuple[float, float]:
+    """(mean, sd) of one run at one embedding size on one task; (nan, 0) when absent."""
+    hit = summary[(summary["run"] == run) & (summary["size"] == size) & (summary["task"] == task)]
+    return (float(hit["mean"].iloc[0]), float(hit["sd"].iloc[0])) if len(hit) else (float("nan"), 0.0)
+
+
+def verdict(diff: float, spread: float) -> str:
+    """"win" / "loss" when ``|diff|`` exceeds ``spread``, else "tie"."""
+    if np.isnan(diff):
+        return "n/a"
+    return "tie" if abs(diff) <= spread else "win" if diff > 0 else "loss"
+
+
+def compare(summary: pd.DataFrame, a: tuple[str, int], b: tuple[str, int], tasks: list[str]) -> pd.DataFrame:
+    """Per task: ``a`` and ``b`` (each ``(run, size)``) as mean ± sd, their difference, the
+    spread and the verdict for ``a``."""
+    rows = []
+    for task in tasks:
+        (ma, sa), (mb, sb) = value_of(summary, *a, task), value_of(summary, *b, task)
+        spread = float(np.hypot(sa, sb))
+        rows.append({"task": task, "a": f"{ma:.3f} ± {sa:.3f}", "b": f"{mb:.3f} ± {sb:.3f}",
+                     "difference": round(ma - mb, 3), "spread": round(spread, 3), "verdict": verdict(ma - mb, spread)})
+    return pd.DataFrame(rows).set_index("task")
+
+
+def count_verdicts(table: pd.DataFrame) -> dict[str, int]:
+    """How many wins, ties and losses a :func:`compare` table holds."""
+    counts = table["verdict"].value_counts()
+    return {k: int(counts.get(k, 0)) for k in ("win", "tie", "loss")}
+
+
+def transfer_matrix(summary: pd.DataFrame, trained: list[str], evaluated: list[str], size: int) -> pd.DataFrame:
+    """Trained-on x evaluated-on table of mean gains over the un-tuned model: one row per
+    single-task model and one for the multi-task model (``base``)."""
+    runs = [f"single:{t}" for t in trained] + ["base"]
+    table = pd.DataFrame({task: [value_of(summary, run, size, task)[0] - value_of(summary, "untuned", size, task)[0]
+                                 for run in runs] for task in evaluated},
+                         index=[r.replace("single:", "only ").replace("base", "all tasks") for r in runs])
+    table.index.name = "trained on"
+    return table
+
+
+def transfer_gain(summary: pd.DataFrame, tasks: list[str], size: int) -> pd.DataFrame:
+    """Per task: the multi-task model vs the model trained on that task alone."""
+    parts = [compare(summary, ("base", size), (f"single:{task}", size), [task]) for task in tasks]
+    return pd.concat(parts).rename(columns={"a": "multi-task", "b": "single-task"})
+
+
+def zero_shot_table(summary: pd.DataFrame, tasks: list[str], size: int) -> pd.DataFrame:
+    """Per task: the model that never saw it (leave-one-out) vs the un-tuned model and vs multi-task."""
+    rows = []
+    for task in tasks:
+        loo = value_of(summary, f"loo:{task}", size, task)
+        untuned = value_of(summary, "untuned", size, task)
+        full = value_of(summary, "base", size, task)
+        spread = float(np.hypot(loo[1], untuned[1]))
+        rows.append({"task": task, "left out": f"{loo[0]:.3f} ± {loo[1]:.3f}", "un-tuned": f"{untuned[0]:.3f}",
+                     "trained on all": f"{full[0]:.3f} ± {full[1]:.3f}",
+                     "left out - un-tuned": round(loo[0] - untuned[0], 3),
+                     "verdict": verdict(loo[0] - untuned[0], spread)})
+    return pd.DataFrame(rows).set_index("task")
+
+
+def in_domain_mean(summary: pd.DataFrame, run: str, size: int, tasks: list[str]) -> float:
+    """Mean over ``tasks`` of a run's mean main metric at one size."""
+    return float(np.mean([value_of(summary, run, size, t)[0] for t in tasks]))
+
+
+def size_points(summary: pd.DataFrame, sizes: list[int], full: int, tasks: list[str]) -> pd.DataFrame:
+    """Quality against embedding size for nested training, learned projections and the
+    un-tuned model truncated (the dimension question)."""
+    rows = []
+    for d in sorted({full, *sizes}, reverse=True):
+        rows.append({"method": "nested (Matryoshka) training", "size": d,
+                     "value": in_domain_mean(summary, f"dim:{d}-matryoshka", d, tasks)})
+        rows.append({"method": "un-tuned, truncated", "size": d, "value": in_domain_mean(summary, "untuned", d, tasks)})
+        run = "base" if d == full else f"dim:{d}-projection"
+        rows.append({"method": "learned projection", "size": d, "value": in_domain_mean(summary, run, d, tasks)})
+    out = pd.DataFrame(rows).dropna()
+    out["bytes"] = 4 * out["size"]
+    return out
+
+
+def claim_word(counts: dict[str, int], n: int) -> str:
+    """"holds" if every comparison is a win, "holds partly" if some are, "does not hold" if
+    none is and some are losses, "is not settled (ties)" if all are ties."""
+    if n and counts["win"] == n:
+        return "holds"
+    if counts["win"]:
+        return "holds partly"
+    return "does not hold" if counts["loss"] else "is not settled (ties)"
+
+
+def language_table(rows: pd.DataFrame, manifest: dict, runs: dict[str, str], size: int
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
+    """(task, language) x setting means and sds for the multilingual question, and the glue
+    values: all-language vs English-only training on non-English and English cells, and
+    with vs without the cross-lingual task on the cross-lingual directions."""
+    langs = [x for x in rows["lang"].unique() if x != "all"]
+    summaries = {lang: seed_summary(rows, manifest, lang) for lang in langs}
+    index = sorted({(t, lang) for lang, s in summaries.items() for t in s["task"].unique()
+                    if manifest[t]["in_domain"]})
+    names = pd.MultiIndex.from_tuples(index, names=["task", "lang"])
+    means = pd.DataFrame({label: [value_of(summaries[lang], run, size, t)[0] for t, lang in index]
+                          for label, run in runs.items()}, index=names)
+    sds = pd.DataFrame({label: [value_of(summaries[lang], run, size, t)[1] for t, lang in index]
+                        for label, run in runs.items()}, index=means.index)
+    out: dict[str, object] = {}
+
+    def tally(name: str, a: str, b: str, cells: list[tuple[str, str]]) -> dict[str, int]:
+        counts = {"win": 0, "tie": 0, "loss": 0}
+        for t, lang in cells:
+            (ma, sa), (mb, sb) = (value_of(summaries[lang], a, size, t), value_of(summaries[lang], b, size, t))
+            v = verdict(ma - mb, float(np.hypot(sa, sb)))
+            if v in counts:
+                counts[v] += 1
+        out.update({f"{name}_{k}": v for k, v in counts.items()})
+        out[f"{name}_n"] = sum(counts.values())
+        return counts
+
+    other = tally("other", "base", "lang:en-only", [(t, la) for t, la in index if la not in ("en",) and "-" not in la])
+    tally("en", "base", "lang:en-only", [(t, la) for t, la in index if la == "en"])
+    xl = tally("xl", "base", "lang:no-crosslingual", [(t, la) for t, la in index if "-" in la])
+    combined = {k: other[k] + xl[k] for k in other}
+    out["verdict"] = claim_word(combined, sum(combined.values()))
+    return means.round(3), sds.round(3), out
+
+
+def unfrozen_points(summary: pd.DataFrame, summaries: pd.DataFrame, n_layers: int, base_frozen: int,
+                    tasks: list[str], size: int) -> pd.DataFrame:
+    """Trained top layers -> mean in-domain quality and median seconds per training step."""
+    rows = []
+    for run, group in summaries.groupby("run"):
+        if run == "base" or run.startswith("unfrozen:"):
+            unfrozen = n_layers - base_frozen if run == "base" else int(run.split(":")[1])
+            rows.append({"unfrozen": unfrozen, "value": round(in_domain_mean(summary, run, size, tasks), 3),
+                         "sec_per_step": round(float(group["sec_per_step"].median()), 3),
+                         "trainable_M": round(float(group["trainable_params"].median()) / 1e6, 2)})
+    return pd.DataFrame(rows).sort_values("unfrozen")
+
+
+def data_points(summary: pd.DataFrame, variants: list, base_cap: int, tasks: list[str], size: int) -> pd.DataFrame:
+    """Pairs-per-task cap -> main metric per task, for the ``frac:`` variants and the base."""
+    caps = {"base": base_cap} | {v.run: v.overrides["max_pairs_per_task"] for v in variants
+                                 if v.run.startswith("frac:")}
+    return pd.DataFrame([{"pairs": cap, "task": t, "value": value_of(summary, run, size, t)[0]}
+                         for run, cap in caps.items() for t in tasks])

@@ -1,0 +1,172 @@
+"""The ablation grid: which training variants answer which question, generated from parameters.
+
+Each :class:`Variant` is the ablation's *base* training settings plus a few overrides, a
+seed, and a readable ``run`` id (``single:topic``, ``loo:search``, ``lang:en-only``,
+``dim:16-projection``, ``sampler:round_robin``, ``scale:50``, ``unfrozen:4``,
+``frac:0.25``). :func:`expand_grid` builds the whole list from a small spec and refuses a
+bad spec with a message that names the offending entry, before anything runs.
+
+Explained in the book's chapter "Ablations" (section *The grid*).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from helpers.config import ParamError
+
+QUESTIONS = ("transfer", "zero_shot", "multilingual", "dimension", "mixing", "scale", "unfrozen", "data_size")
+SEEDED = ("transfer", "zero_shot", "multilingual")  # headline comparisons, repeated over every seed
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One training run of the grid.
+
+    Attributes:
+        run: readable id, the ``run`` column of its result rows.
+        question: the grid question it answers (``base`` serves several).
+        seed: training seed.
+        overrides: training settings that differ from the ablation base.
+        eval_dims: embedding sizes it is scored at.
+    """
+
+    run: str
+    question: str
+    seed: int
+    overrides: dict = field(default_factory=dict, hash=False)
+    eval_dims: tuple[int, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        """File-system-safe name: ``single-topic-s13``."""
+        safe = "".join(c if c.isalnum() or c in "._" else "-" for c in self.run)
+        return f"{safe}-s{self.seed}"
+
+
+def _check(spec: dict, key: str, ok, expected: str):
+    value = spec.get(key)
+    if not ok(value):
+        raise ParamError(f"ablation grid: {key} = {value!r}; expected {expected}")
+    return value
+
+
+def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> list[Variant]:
+    """All variants for ``spec``; ``base`` holds the ablation's base training settings.
+
+    ``spec`` keys: ``tasks`` (those given a single-task and a leave-one-out model; empty =
+    every task of ``base``), ``questions`` (subset of :data:`QUESTIONS`), ``seeds`` (the first is used
+    by single-seed questions), ``dims`` (small sizes, Matryoshka truncation vs learned
+    projection), ``scales``, ``unfrozen`` (top layers trained), ``fractions`` (of each
+    task's training pairs, 0 < f < 1).
+    """
+    questions = _check(spec, "questions", lambda v: isinstance(v, list) and v and set(v) <= set(QUESTIONS),
+                       f"a non-empty list drawn from {list(QUESTIONS)}")
+    seeds = _check(spec, "seeds", lambda v: isinstance(v, list) and v and all(isinstance(s, int) and s >= 0
+                                                                              for s in v) and len(set(v)) == len(v),
+                   "a non-empty list of distinct non-negative integers")
+    full = base["dims"][0]
+    dims = _check(spec, "dims", lambda v: isinstance(v, list) and all(isinstance(d, int) and 0 < d < full
+                                                                      for d in v),
+                  f"a list of sizes between 1 and {full - 1}")
+    scales = _check(spec, "scales", lambda v: isinstance(v, list) and all(isinstance(s, int | float) and s > 0
+                                                                          for s in v), "a list of positive numbers")
+    unfrozen = _check(spec, "unfrozen", lambda v: isinstance(v, list) and all(isinstance(n, int) and 0 < n <= n_layers
+                                                                              for n in v),
+                      f"a list of layer counts between 1 and {n_layers}")
+    fractions = _check(spec, "fractions", lambda v: isinstance(v, list) and all(isinstance(f, int | float)
+                                                                                and 0 < f < 1 for f in v),
+                       "a list of fractions strictly between 0 and 1")
+    if "data_size" in questions and not base.get("max_pairs_per_task"):
+        raise ParamError("ablation grid: the data_size question needs a max_pairs_per_task cap in the base settings")
+    tasks = list(base["tasks"])
+    probed = _check(spec, "tasks", lambda v: isinstance(v, list) and set(v) <= set(tasks),
+                    f"a list drawn from the base tasks {tasks} (empty = all)") or tasks
+    first, main_dims = seeds[0], tuple(base["dims"])
+    out: list[Variant] = [Variant("base", "base", s, {}, main_dims) for s in seeds]
+
+    def add(run: str, question: str, overrides: dict, all_seeds: bool, dims: tuple[int, ...] = main_dims) -> None:
+        out.extend(Variant(run, question, s, overrides, dims) for s in (seeds if all_seeds else [first]))
+
+    if "transfer" in questions:
+        for task in probed:
+            add(f"single:{task}", "transfer", {"tasks": [task]}, True)
+    if "zero_shot" in questions:
+        if len(tasks) < 2:
+            raise ParamError("ablation grid: zero_shot (leave one task out) needs at least two tasks")
+        for task in probed:
+            add(f"loo:{task}", "zero_shot", {"tasks": [t for t in tasks if t != task]}, True)
+    if "multilingual" in questions:
+        if "en" not in languages or len(languages) < 2:
+            raise ParamError(f"ablation grid: multilingual needs English and another language, got {languages}")
+        monolingual = [t for t in tasks if t != "crosslingual"]
+        add("lang:en-only", "multilingual", {"tasks": monolingual, "train_languages": ["en"]}, True)
+        if "crosslingual" in tasks:
+            add("lang:no-crosslingual", "multilingual", {"tasks": monolingual}, True)
+    if "dimension" in questions:
+        add("dim:matryoshka", "dimension", {"dims": [full, *sorted(dims, reverse=True)]}, False,
+            (full, *sorted(dims, reverse=True)))
+        for d in sorted(dims, reverse=True):
+            add(f"dim:{d}-projection", "dimension", {"dims": [d], "projection_dim": d}, False, (d,))
+    if "mixing" in questions:
+        other = "round_robin" if base.get("sampler", "proportional") == "proportional" else "proportional"
+        add(f"sampler:{other}", "mixing", {"sampler": other}, False)
+    if "scale" in questions:
+        for s in scales:
+            if s != base["scale"]:
+                add(f"scale:{s:g}", "scale", {"scale": float(s)}, False)
+    if "unfrozen" in questions:
+        for n in unfrozen:
+            if n_layers - n != base["freeze_layers"]:
+                # fewer trained layers reuse the base's cache level and run the extra frozen layers live
+                cached = min(n_layers - n, base["freeze_layers"])
+                add(f"unfrozen:{n}", "unfrozen", {"freeze_layers": n_layers - n, "frozen_cache_layers": cached}, False)
+    if "data_size" in questions:
+        for f in fractions:
+            cap = max(base["batch_size"], round(f * base["max_pairs_per_task"]))
+            add(f"frac:{f:g}", "data_size", {"max_pairs_per_task": cap}, False)
+    return out
+
+
+BASE_KEYS = ("base_model", "tasks", "steps", "batch_size", "lr", "warmup_ratio", "scale", "dims", "sampler",
+             "freeze_layers", "max_seq_length", "max_pairs_per_task", "dropout")
+OPTIONAL_BASE_KEYS = ("dropout",)  # absent from older runs' records and from profiles that keep the default
+
+
+@dataclass
+class Grid:
+    """The ablation chapter's grid as its parameters define it."""
+
+    base: dict
+    variants: list[Variant]
+    n_layers: int
+    languages: list[str]
+
+
+def grid_from_params(params: dict, data_dir) -> Grid:
+    """Validate the ablation step's parameters (base settings + ``grid_*`` spec) against the
+    run's data and expand the grid; used by the ablation and best-practices chapters."""
+    import json
+    from pathlib import Path
+
+    from helpers.lipost.data.store import load_manifest, load_task
+    from helpers.lipost.models import model_path
+    from helpers.lipost.training.config import make_config
+
+    missing = [k for k in BASE_KEYS if k not in params and k not in OPTIONAL_BASE_KEYS]
+    if missing:
+        raise ParamError(f"ablation base settings: {missing} missing (expected all of {list(BASE_KEYS)})")
+    settings = make_config({k: params[k] for k in BASE_KEYS if k in params}).to_dict()  # refuses bad settings
+    base = {k: settings[k] for k in BASE_KEYS}
+    manifest = load_manifest(Path(data_dir))
+    unknown = [t for t in base["tasks"] if t not in manifest]
+    if unknown:
+        raise ParamError(f"tasks: unknown task(s) {unknown}; this run has {sorted(manifest)}")
+    languages = sorted({lang for t in base["tasks"] for lang in load_task(Path(data_dir), t)["train"].unique("lang")
+                        if "-" not in lang})
+    config = Path(model_path(base["base_model"])) / "config.json"
+    n_layers = json.loads(config.read_text())["num_hidden_layers"]
+    spec = {"questions": params["questions"], "seeds": params["seeds"], "tasks": params["grid_tasks"],
+            "dims": params["grid_dims"], "scales": params["grid_scales"], "unfrozen": params["grid_unfrozen"],
+            "fractions": params["grid_fractions"]}
+    return Grid(base, expand_grid(spec, languages, base, n_layers), n_layers, languages)

@@ -1,0 +1,138 @@
+"""Turn texts into embeddings, with a disk cache keyed by model, prompt and texts.
+
+An *encoder* is anything with ``name`` and ``encode(texts, role) -> np.ndarray`` where
+``role`` is ``"query"`` or ``"passage"`` (the e5 prompts; models without prompts ignore
+it). :class:`SentenceTransformerEncoder` wraps a sentence-transformers model and caches
+each call's result under the cache folder, so unchanged models and data are encoded once.
+
+Explained in the book's chapter "Baselines" (section *How we measure*).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from helpers.paths import atomic_write_bytes, cache_dir
+
+
+class Encoder(Protocol):
+    name: str
+
+    def encode(self, texts: list[str], role: str) -> np.ndarray: ...
+
+
+def folder_fingerprint(path: str | Path) -> str:
+    """SHA-256 over every file (name and bytes) below a model folder."""
+    digest = hashlib.sha256()
+    root = Path(path)
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(root)).encode())
+        with open(file, "rb") as handle:
+            while block := handle.read(1 << 22):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+class SentenceTransformerEncoder:
+    """A ``SentenceTransformer`` as an :class:`Encoder`, with an embedding cache.
+
+    Args:
+        model: the loaded model.
+        name: how results name it (the ``model`` column of ``metrics.csv``).
+        fingerprint: identifies the weights for the cache (see :func:`folder_fingerprint`);
+            ``None`` disables the cache.
+        max_seq_length: truncation length used for encoding.
+        batch_size: encoding batch size.
+        truncate_dim: keep only the first ``truncate_dim`` dimensions (Matryoshka), then
+            re-normalise; the cache holds the full embedding, so both sizes share it.
+
+    Full embeddings are also kept in memory per call (texts and role), shared with the
+    encoders made by :meth:`resized`, so scoring one model at several sizes encodes once
+    even when the disk cache is off (ablation variants are never saved).
+    """
+
+    def __init__(self, model, name: str, fingerprint: str | None, max_seq_length: int = 128,
+                 batch_size: int = 32, truncate_dim: int | None = None) -> None:
+        self.model, self.name, self.fingerprint = model, name, fingerprint
+        self.max_seq_length, self.batch_size, self.truncate_dim = max_seq_length, batch_size, truncate_dim
+        self.has_prompts = bool(getattr(model, "prompts", {}).get("query"))
+        self.memory: dict[str, np.ndarray] = {}
+        self.prefix_cache = None  # a FrozenPrefixCache attached to ``model``, if any (see load_encoder)
+
+    def resized(self, truncate_dim: int | None, name: str) -> SentenceTransformerEncoder:
+        """The same model at another size, sharing this encoder's in-memory embeddings."""
+        other = SentenceTransformerEncoder(self.model, name, self.fingerprint, self.max_seq_length,
+                                           self.batch_size, truncate_dim)
+        other.memory = self.memory
+        return other
+
+    def _digest(self, texts: list[str], role: str) -> str:
+        digest = hashlib.sha256(f"{role}|{self.max_seq_length}|{self.has_prompts}".encode())
+        for t in texts:
+            digest.update(t.encode())
+            digest.update(b"\x00")
+        return digest.hexdigest()[:24]
+
+    def _cache_file(self, digest: str) -> Path | None:
+        if self.fingerprint is None:
+            return None
+        return cache_dir() / "embeddings" / self.fingerprint / f"{digest}.npy"
+
+    def encode(self, texts: list[str], role: str) -> np.ndarray:
+        full = self._encode_full(texts, role)
+        if self.truncate_dim is None:
+            return full
+        small = full[:, : self.truncate_dim]
+        return small / np.maximum(np.linalg.norm(small, axis=1, keepdims=True), 1e-12)
+
+    def _encode_full(self, texts: list[str], role: str) -> np.ndarray:
+        digest = self._digest(texts, role)
+        if digest in self.memory:
+            return self.memory[digest]
+        path = self._cache_file(digest)
+        if path is not None and path.exists():
+            out = np.load(path)
+            out.setflags(write=False)  # shared by every later call: nobody may change it in place
+            self.memory[digest] = out
+            return out
+        self.model.max_seq_length = self.max_seq_length
+        out = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            prompt_name=role if self.has_prompts else None, convert_to_numpy=True,
+            show_progress_bar=len(texts) > 2000,
+        ).astype(np.float32)
+        if path is not None:
+            import io
+
+            buf = io.BytesIO()
+            np.save(buf, out)
+            atomic_write_bytes(path, buf.getvalue())
+        out.setflags(write=False)
+        self.memory[digest] = out
+        return out
+
+
+def load_encoder(name: str, max_seq_length: int = 128, truncate_dim: int | None = None,
+                 label: str | None = None, prefix_level: int = 0) -> SentenceTransformerEncoder:
+    """Load a model by name or folder (see :func:`helpers.lipost.models.load_model`) as a cached encoder.
+
+    ``prefix_level > 0`` serves the bottom ``prefix_level`` layers from the frozen-prefix
+    cache (states chapter 1 stored while it encoded the test texts), so only the layers
+    above run: equal to the plain forward up to float16 rounding, cached on disk apart from
+    it. Call ``encoder.prefix_cache.save()`` to keep states computed for new texts.
+    """
+    from helpers.lipost.models import load_model, model_path
+
+    model = load_model(name)
+    fingerprint = folder_fingerprint(model_path(name)) + (f"-prefix{prefix_level}" if prefix_level else "")
+    encoder = SentenceTransformerEncoder(model, label or name, fingerprint, max_seq_length=max_seq_length,
+                                         truncate_dim=truncate_dim)
+    if prefix_level:
+        from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+
+        encoder.prefix_cache = FrozenPrefixCache(model, prefix_level).attach()
+    return encoder

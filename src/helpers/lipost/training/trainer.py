@@ -1,0 +1,285 @@
+"""Multi-task contrastive training with sentence-transformers' trainer.
+
+One loss per task (in-batch-negative InfoNCE: MultipleNegativesRankingLoss for pair
+tasks, :class:`~helpers.lipost.training.losses.LabelAwareMultipleNegativesRankingLoss` for label
+and group tasks), each wrapped in MatryoshkaLoss so the first ``dims[-1]`` dimensions of
+the embedding are trained to work alone. The trainer's multi-dataset batch sampler keeps
+every batch inside one task (proportional or round-robin over tasks). Lower layers can be
+frozen, and their output served from
+:class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache`; an optional learned projection
+maps the embedding to a smaller size. Checkpoints are saved every ``save_steps``; calling :func:`train_multitask` again
+on the same folder resumes from the last one. Per-task losses go to ``train_log.csv`` and
+TensorBoard (``tb/``).
+
+Explained in the book's chapter "Multi-task contrastive training".
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+from transformers import TrainerCallback
+
+from helpers.config import ParamError
+from helpers.lipost.models import load_model
+from helpers.lipost.training.config import TrainConfig
+from helpers.lipost.training.data import task_prompts, training_sets
+from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+from helpers.lipost.training.losses import LabelAwareMultipleNegativesRankingLoss
+
+
+class TrackedLoss(nn.Module):
+    """Forwards to ``loss``; remembers each batch's value under ``task`` and counts tokens.
+
+    ``tokens`` counts real (attention-mask) tokens, ``padded`` every position fed to the
+    encoder, so their ratio is the share of work spent on padding.
+    """
+
+    def __init__(self, task: str, loss: nn.Module, sink: dict[str, list[float]], counts: dict[str, int]) -> None:
+        super().__init__()
+        self.task, self.loss, self.sink, self.counts = task, loss, sink, counts
+        self.model = loss.model
+
+    def forward(self, sentence_features, labels):
+        features = list(sentence_features)
+        for f in features:
+            self.counts["tokens"] += int(f["attention_mask"].sum())
+            self.counts["padded"] += int(f["attention_mask"].numel())
+        value = self.loss(features, labels)
+        self.sink[self.task].append(float(value.detach()))
+        return value
+
+    @property
+    def citation(self) -> str | None:
+        return getattr(self.loss, "citation", None)
+
+
+class LossLog(TrainerCallback):
+    """Appends step, learning rate, loss and per-task mean losses to a CSV and TensorBoard."""
+
+    def __init__(self, path: Path, sink: dict[str, list[float]], tb_dir: Path) -> None:
+        self.path, self.sink, self.tb_dir = path, sink, tb_dir
+        self.writer = None
+        self.started = time.time()
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if logs and any(k.startswith("eval_") for k in logs):
+            self._append(self.path.with_name("validation_log.csv"),
+                         {"step": state.global_step, **{k.removeprefix("eval_"): v for k, v in logs.items()
+                                                       if k.startswith("eval_validation")}})
+        if not logs or "loss" not in logs:
+            return
+        row = {"step": state.global_step, "seconds": round(time.time() - self.started, 1),
+               "lr": logs.get("learning_rate"), "loss": logs.get("loss")}
+        for task, values in self.sink.items():
+            if values:
+                row[f"loss/{task}"] = sum(values) / len(values)
+                values.clear()
+        if self.writer is None:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self.writer = SummaryWriter(str(self.tb_dir / "tasks"))
+        for key, value in row.items():
+            if key.startswith("loss/"):
+                self.writer.add_scalar(key, value, state.global_step)
+        self._append(self.path, row, ["step", "seconds", "lr", "loss"] + [f"loss/{t}" for t in sorted(self.sink)])
+
+    @staticmethod
+    def _append(path: Path, row: dict, fields: list[str] | None = None) -> None:
+        new = not path.exists()
+        with open(path, "a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields or list(row), extrasaction="ignore")
+            if new:
+                writer.writeheader()
+            writer.writerow(row)
+
+
+class StopAfter(TrainerCallback):
+    """Stop training after ``step`` optimiser steps (used to test resuming)."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if state.global_step >= self.step:
+            control.should_training_stop = True
+            control.should_save = True
+
+
+def freeze_lower_layers(model, n_layers: int) -> int:
+    """Freeze the embeddings and the lowest ``n_layers`` transformer layers; return trainable params."""
+    encoder = model[0].auto_model
+    if n_layers > 0:
+        for param in encoder.embeddings.parameters():
+            param.requires_grad = False
+        layers = encoder.encoder.layer
+        if n_layers > len(layers):
+            raise ParamError(f"freeze_layers = {n_layers}: the model has only {len(layers)} layers")
+        for layer in layers[:n_layers]:
+            for param in layer.parameters():
+                param.requires_grad = False
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def set_dropout(model, p: float) -> int:
+    """Set every dropout layer of ``model`` (hidden states and attention weights) to ``p``;
+    return how many there are."""
+    layers = [m for m in model.modules() if isinstance(m, nn.Dropout)]
+    for layer in layers:
+        layer.p = p
+    return len(layers)
+
+
+def add_projection(model, dim: int):
+    """Insert a linear map (full size -> ``dim``, no bias) before normalisation.
+
+    It is initialised to plain truncation (the first ``dim`` coordinates), so training
+    starts where a Matryoshka-truncated embedding starts and can only learn from there.
+    """
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Dense
+
+    full = model.get_embedding_dimension()
+    if dim >= full:
+        raise ParamError(f"projection_dim = {dim} must be smaller than the model's {full} dimensions")
+    dense = Dense(full, dim, bias=False, activation_function=nn.Identity(), init_weight=torch.eye(dim, full))
+    modules = list(model)
+    projected = SentenceTransformer(modules=[*modules[:-1], dense, modules[-1]], prompts=model.prompts,
+                                    device=str(model.device))
+    projected.max_seq_length = model.max_seq_length
+    return projected
+
+
+def run_identity(cfg: TrainConfig, data_dir: Path) -> str:
+    """Hash of what a checkpoint depends on: settings (not how often it validates or saves),
+    training code and the task data."""
+    import hashlib
+    import json
+
+    settings = {k: v for k, v in cfg.to_dict().items() if k not in ("eval_steps", "save_steps")}
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for path in sorted(data_dir.glob("*/dataset_dict.json")) + [data_dir / "tasks.json"]:
+        digest.update(path.read_bytes())
+    for path in sorted(data_dir.glob("*/train/*.arrow")):
+        digest.update(str(path.stat().st_size).encode())
+    return digest.hexdigest()
+
+
+def _reset_if_stale(out_dir: Path, identity: str) -> None:
+    """Resume only checkpoints of the same run: anything else in ``out_dir`` is cleared."""
+    import shutil
+
+    marker = out_dir / "run_identity.txt"
+    if out_dir.exists() and (not marker.exists() or marker.read_text() != identity):
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(identity)
+
+
+@dataclass
+class TrainResult:
+    model: object
+    seconds: float  # training wall time, summed over resumed sessions of this run
+    steps: int
+    trainable_params: int
+    train_sizes: dict[str, int]
+    resumed_from: str | None
+    tokens: int  # real tokens encoded (both sides of every pair), summed over resumed sessions
+    padded_tokens: int  # positions encoded, padding included, likewise
+    peak_rss_mb: float  # peak resident memory of the process so far
+    cache: FrozenPrefixCache | None = None  # attached to ``model`` while it is set
+
+
+def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
+                    stop_after: int | None = None) -> TrainResult:
+    """Train (or resume training) a multi-task model; checkpoints and logs go to ``out_dir``."""
+    from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+    from sentence_transformers.sentence_transformer.losses import MatryoshkaLoss, MultipleNegativesRankingLoss
+    from sentence_transformers.sentence_transformer.training_args import BatchSamplers, MultiDatasetBatchSamplers
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from helpers.lipost.data.store import load_manifest
+
+    torch.manual_seed(cfg.seed)
+    model = load_model(cfg.base_model, keep=True)  # the grid trains many variants of one base
+    full_dim = model.get_embedding_dimension()
+    if cfg.dims[0] > full_dim:
+        raise ParamError(f"dims = {cfg.dims}: the largest size exceeds the model's {full_dim} dimensions")
+    model.max_seq_length = cfg.max_seq_length
+    if cfg.dropout >= 0:
+        set_dropout(model, cfg.dropout)
+    trainable = freeze_lower_layers(model, cfg.freeze_layers)
+    cache = FrozenPrefixCache(model, cfg.cache_layers).attach() if cfg.cache_layers else None
+    if cfg.projection_dim:
+        model = add_projection(model, cfg.projection_dim)
+        trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    train = training_sets(Path(data_dir), cfg.tasks, cfg.batch_size, cfg.max_pairs_per_task, cfg.seed,
+                          cfg.train_languages)
+    kinds = {t: load_manifest(Path(data_dir))[t]["kind"] for t in cfg.tasks}
+    sink: dict[str, list[float]] = {task: [] for task in cfg.tasks}
+    counts = {"tokens": 0, "padded": 0}
+    losses = {}
+    for task in cfg.tasks:
+        if kinds[task] in ("label", "group"):
+            base = LabelAwareMultipleNegativesRankingLoss(model, scale=cfg.scale)
+        else:
+            base = MultipleNegativesRankingLoss(model, scale=cfg.scale)
+        loss = MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims) if len(cfg.dims) > 1 else base
+        losses[task] = TrackedLoss(task, loss, sink, counts)
+
+    out_dir = Path(out_dir)
+    ckpt_dir = out_dir / "checkpoints"
+    _reset_if_stale(out_dir, run_identity(cfg, Path(data_dir)))
+    args = SentenceTransformerTrainingArguments(
+        output_dir=str(ckpt_dir), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
+        learning_rate=cfg.lr, warmup_steps=cfg.warmup_ratio,  # transformers 5: a float < 1 is a ratio
+        seed=cfg.seed, data_seed=cfg.seed,
+        multi_dataset_batch_sampler=(MultiDatasetBatchSamplers.PROPORTIONAL if cfg.sampler == "proportional"
+                                     else MultiDatasetBatchSamplers.ROUND_ROBIN),
+        batch_sampler=BatchSamplers.BATCH_SAMPLER, prompts=task_prompts(Path(data_dir), cfg.tasks,
+                                                                        bool(model.prompts.get("query"))),
+        logging_steps=max(1, min(10, cfg.steps // 10)), save_strategy="steps" if cfg.save_steps else "no",
+        save_steps=cfg.save_steps or None,
+        save_total_limit=2, report_to=["tensorboard"],
+        eval_strategy="steps" if (evaluator is not None and cfg.eval_steps) else "no",
+        eval_steps=cfg.eval_steps or None, dataloader_drop_last=True, use_cpu=not torch.cuda.is_available(),
+        disable_tqdm=False, save_only_model=False,
+    )
+    callbacks = [LossLog(out_dir / "train_log.csv", sink, out_dir / "tb")]
+    if stop_after:
+        callbacks.append(StopAfter(stop_after))
+    os.environ["TENSORBOARD_LOGGING_DIR"] = str(out_dir / "tb")  # read by transformers' TB callback
+    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=train, loss=losses,
+                                         evaluator=evaluator, callbacks=callbacks)
+    last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
+    start = time.time()
+    trainer.train(resume_from_checkpoint=last)
+    total = _add_to_summary(out_dir / "train_summary.json", {"seconds": time.time() - start, **counts})
+    if cache is not None:
+        cache.save()
+    import resource
+
+    return TrainResult(model=model, seconds=total["seconds"], steps=trainer.state.global_step,
+                       trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
+                       resumed_from=last, tokens=total["tokens"], padded_tokens=total["padded"],
+                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cache=cache)
+
+
+def _add_to_summary(path: Path, part: dict) -> dict:
+    """Add this session's seconds and token counts to the run's totals (across resumes)."""
+    import json
+
+    from helpers.paths import atomic_write_text
+
+    total = json.loads(path.read_text()) if path.exists() else {}
+    total = {k: total.get(k, 0) + v for k, v in part.items()}
+    atomic_write_text(path, json.dumps(total))
+    return total

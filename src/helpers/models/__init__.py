@@ -1,5 +1,0 @@
-"""Offline base models (see :mod:`helpers.models.materialize`)."""
-
-from helpers.models.materialize import E5_PROMPTS, KNOWN_MODELS, ModelNotAvailable, load_model, model_path
-
-__all__ = ["E5_PROMPTS", "KNOWN_MODELS", "ModelNotAvailable", "load_model", "model_path"]
