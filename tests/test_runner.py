@@ -150,3 +150,15 @@ def test_unknown_part_is_refused_by_name(tmp_path, root):
     (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipst:\n    s1: {}\n")
     with pytest.raises(ParamError, match="unknown part 'lipst'"):
         run_profile("p", repo, log=lambda *_: None)
+
+
+def test_shared_settings_reach_the_steps_that_declare_them(tmp_path, root):
+    repo = _repo(tmp_path, root, RECORD)
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    shared:\n      x: 7\n      y: 1\n"
+                                            "    s1: {}\n")
+    records = run_profile("p", repo, log=lambda *_: None)
+    assert records[0]["params"]["x"] == 7 and "y" not in records[0]["params"]  # s1 declares x, not y
+    assert results.load(repo / "runs" / "p" / "lipost").loc[0, "value"] == 7
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    shared:\n      x: 7\n"
+                                            "    s1:\n      x: 8\n")
+    assert run_profile("p", repo, log=lambda *_: None)[0]["params"]["x"] == 8  # the step's own value wins

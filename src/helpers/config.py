@@ -77,11 +77,21 @@ def validate(params: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]:
     return params
 
 
+SHARED = "shared"  # a part block's settings for every step of the part that declares them
+
+
+def part_steps(profile_data: dict[str, Any], part_name: str) -> list[str]:
+    """The steps of one part of a loaded profile, in the profile's order (``shared`` is not a step)."""
+    return [step for step in profile_data["parts"][part_name] if step != SHARED]
+
+
 def load_profile(profile: str, root: Path) -> dict[str, Any]:
     """Read ``params/<profile>.yaml``: ``seed`` and ``parts: {<part>: {<step>: {...}}}``.
 
-    Refuses, by name, an unknown profile, an unknown part, a part without steps and a
-    step whose parameters are not a mapping.
+    A part block may also hold ``shared:``, settings given to every step of the part whose
+    notebook declares them (a step's own value wins), so a setting two chapters use is
+    written once. Refuses, by name, an unknown profile, an unknown part, a part without
+    steps and a step whose parameters are not a mapping.
     """
     from helpers.pipeline.parts import part
 
@@ -95,7 +105,7 @@ def load_profile(profile: str, root: Path) -> dict[str, Any]:
         raise ParamError(f"{path}: expected a non-empty 'parts:' mapping of part -> notebook -> parameters")
     for name, steps in parts.items():
         part(name)  # refuses an unknown part by name
-        if not isinstance(steps, dict) or not steps:
+        if not isinstance(steps, dict) or not [step for step in steps if step != SHARED]:
             raise ParamError(f"{path}: part {name!r} needs a non-empty mapping of notebook -> parameters")
         for step, params in steps.items():
             if params is not None and not isinstance(params, dict):

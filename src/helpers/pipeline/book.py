@@ -62,15 +62,17 @@ def toc(parts: dict[str, list[str]]) -> dict:
 
 def stage(root: Path, profile: str) -> Path:
     """Copy config, prose and every part's executed notebooks of ``profile`` into one book folder."""
-    from helpers.config import load_profile
+    from helpers.config import load_profile, part_steps
     from helpers.pipeline import appendix
 
-    parts = {}
-    for part_name, steps in load_profile(profile, root)["parts"].items():
-        executed = part_run_dir(root, profile, part_name) / "notebooks"
-        chapters = [step for step in steps if (executed / f"{step}.ipynb").exists()]
+    parts, data = {}, load_profile(profile, root)
+    for part in PARTS:  # the book's order
+        if part.name not in data["parts"]:
+            continue
+        executed = part_run_dir(root, profile, part.name) / "notebooks"
+        chapters = [step for step in part_steps(data, part.name) if (executed / f"{step}.ipynb").exists()]
         if chapters:
-            parts[part_name] = chapters
+            parts[part.name] = chapters
     if not parts:
         raise BookBuildFailed(f"runs/{profile}/ holds no executed notebooks: run the pipeline for profile "
                               f"{profile!r} first")

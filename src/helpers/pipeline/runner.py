@@ -22,7 +22,7 @@ import json
 import time
 from pathlib import Path
 
-from helpers.config import load_profile
+from helpers.config import SHARED, load_profile, part_steps
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
 from helpers.pipeline.deps import helpers_digest
@@ -45,9 +45,20 @@ def fingerprint(root: Path, part_name: str, step: str, params: dict, upstream: s
     return digest.hexdigest()
 
 
-def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, profile: str) -> dict:
-    """A step's papermill parameters: its profile block plus ``run_dir``, ``profile``, ``seed``."""
-    params = dict(profile_data["parts"][part_name].get(step) or {})
+def declared_parameters(notebook: Path) -> dict[str, dict]:
+    """The parameters a notebook's ``parameters`` cell declares (papermill's reading of it)."""
+    import papermill as pm
+
+    return pm.inspect_notebook(str(notebook))
+
+
+def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, profile: str,
+                declared: set[str]) -> dict:
+    """A step's papermill parameters: the part's ``shared`` settings that its notebook
+    declares, then its own block, plus ``run_dir``, ``profile`` and ``seed``."""
+    block = profile_data["parts"][part_name]
+    params = {k: v for k, v in (block.get(SHARED) or {}).items() if k in declared}
+    params.update(block.get(step) or {})
     params.update(run_dir=str(run_dir), profile=profile, seed=profile_data["seed"])
     return params
 
@@ -105,11 +116,11 @@ def run_part(profile: str, data: dict, root: Path, part_name: str, only: list[st
     (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
     (run_dir / "steps").mkdir(parents=True, exist_ok=True)
     records, upstream = [], ""
-    for step in data["parts"][part_name]:
+    for step in part_steps(data, part_name):
         source = notebook_path(root, part_name, step)
         if not source.is_file():
             raise StepFailed(f"profile {profile!r} names step {part_name}.{step} but {source} does not exist")
-        params = step_params(data, part_name, step, run_dir, profile)
+        params = step_params(data, part_name, step, run_dir, profile, set(declared_parameters(source)))
         fp = fingerprint(root, part_name, step, params, upstream)
         upstream = fp
         record_path = run_dir / "steps" / f"{step}.json"
