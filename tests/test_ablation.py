@@ -114,33 +114,60 @@ def test_grid_from_params_checks_tasks_against_the_data(small_data):
 def test_identical_grid_entries_share_one_run(tmp_path):
     import json
 
-    from helpers.lipost.ablation.run import copy_variant, links_html, training_identity, variant_params
+    from helpers.lipost.ablation.run import (
+        copy_variant,
+        links_html,
+        training_identity,
+        variant_scoring,
+        variant_settings,
+    )
 
     variants = expand_grid(SPEC, ["en", "fr"], BASE, n_layers=12)
     v = {(x.run, x.seed): x for x in variants}
-    ident = {key: training_identity(variant_params(x, BASE, tmp_path, "ci", {}, 1)) for key, x in v.items()}
+    ident = {key: training_identity(variant_settings(x, BASE), variant_scoring(x, 64, 100, 1)) for key, x in v.items()}
     # leaving the cross-lingual task out is the multilingual question's "no cross-lingual" model ...
     assert ident[("loo:crosslingual", 1)] == ident[("lang:no-crosslingual", 1)]
     # ... but no other two entries (nor two seeds of one) train the same thing
     assert len(set(ident.values())) == len(ident) - 2
 
-    root = tmp_path / "repo"
-    (root / "notebooks" / "lipost").mkdir(parents=True)
-    (root / "notebooks" / "lipost" / "03_training.ipynb").write_text("{\"cells\": []}")
-    (root / "src" / "helpers").mkdir(parents=True)
-    (root / "requirements.lock").write_text("x==1\n")
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "tasks.json").write_text("{}")
     source, dup = v[("loo:crosslingual", 1)], v[("lang:no-crosslingual", 1)]
-    origin = tmp_path / "ablations" / source.slug
-    origin.mkdir(parents=True)
+    origin, folder = tmp_path / "ablations" / source.slug, tmp_path / "ablations" / dup.slug
+    (origin / "training").mkdir(parents=True)
     for name, text in [("rows.csv", "model,value\nfinetuned-384,0.5\n"), ("summary.json", "{}"),
-                       ("03_training.ipynb", "{}")]:
+                       ("training/train_log.csv", "step,loss\n1,2.0\n"),
+                       ("variant.json", json.dumps({"run": source.run, "key": "k", "settings": {}}))]:
         (origin / name).write_text(text)
-    rec = copy_variant(root, dup, variant_params(dup, BASE, tmp_path, "ci", {}, 1), source, log=lambda m: None)
-    folder = tmp_path / "ablations" / dup.slug
+    rec = copy_variant(dup, origin, folder, source, log=lambda m: None)
     assert (folder / "rows.csv").read_text() == (origin / "rows.csv").read_text()
+    assert (folder / "training" / "train_log.csv").exists()
     saved = json.loads((folder / "variant.json").read_text())
     assert saved["same_as"] == "loo:crosslingual" and saved["seconds"] == 0.0 and rec["run"] == "lang:no-crosslingual"
     html = links_html(pd.DataFrame([{**rec, "slug": dup.slug}]))
     assert "the same run as <code>loo:crosslingual</code>" in html
+    assert f'href="../_static/ablations/{dup.slug}/train_log.csv"' in html
+
+
+def test_a_variant_is_reused_until_what_it_computes_changes(small_data, tmp_path, root):
+    """A variant's key is its settings, scoring, code and data: the same call is reused, a
+    changed setting retrains, and the record is written last (a half-run variant has none)."""
+    import json
+
+    from helpers.lipost.ablation.grid import Variant
+    from helpers.lipost.ablation.run import run_variant, variant_scoring, variant_settings
+
+    tiny = {"base_model": "all-MiniLM-L6-v2", "tasks": ["description", "topic"], "steps": 2, "batch_size": 8,
+            "max_seq_length": 32, "freeze_layers": 4, "dims": [384, 32], "max_pairs_per_task": 64}
+    variant = Variant("base", "base", 1, {}, (384, 32))
+    scoring = variant_scoring(variant, 32, 20, 1)
+    folder, logs = tmp_path / "ablations" / variant.slug, []
+    first = run_variant(root, variant, variant_settings(variant, tiny), scoring, folder, small_data.data_dir,
+                        logs.append)
+    record = json.loads((folder / "variant.json").read_text())
+    assert not first["reused"] and record["settings"]["steps"] == 2 and record["settings"]["save_steps"] == 0
+    assert (folder / "training" / "train_log.csv").exists() and (folder / "summary.json").exists()
+    again = run_variant(root, variant, variant_settings(variant, tiny), scoring, folder, small_data.data_dir,
+                        logs.append)
+    assert again["reused"] and "unchanged, reused" in logs[-1]
+    changed = run_variant(root, variant, variant_settings(variant, {**tiny, "lr": 3e-4}), scoring, folder,
+                          small_data.data_dir, logs.append)
+    assert not changed["reused"] and changed["key"] != first["key"]

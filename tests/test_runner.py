@@ -159,6 +159,8 @@ def test_shared_settings_reach_the_steps_that_declare_them(tmp_path, root):
     records = run_profile("p", repo, log=lambda *_: None)
     assert records[0]["params"]["x"] == 7 and "y" not in records[0]["params"]  # s1 declares x, not y
     assert results.load(repo / "runs" / "p" / "lipost").loc[0, "value"] == 7
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    s1: {}\n")
+    assert run_profile("p", repo, log=lambda *_: None)[0]["params"]["x"] == 1  # the record: defaults included
     (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    shared:\n      x: 7\n"
-                                            "    s1:\n      x: 8\n")
+                                            "    s1:\n      x: 8\n")  # below: the step's own value wins
     assert run_profile("p", repo, log=lambda *_: None)[0]["params"]["x"] == 8  # the step's own value wins

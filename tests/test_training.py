@@ -144,8 +144,8 @@ def test_export_and_reload_give_identical_embeddings(trained, tmp_path):
     from helpers.lipost.training.export import add_evaluation, export_model
 
     result, _ = trained
-    assert result.cache is not None and result.cache.stats()["hits"] > 0  # frozen layers served from the cache
-    result.cache.detach()  # the plain forward, as a colleague loading the folder would run it
+    assert result.prefix_stats is not None and result.prefix_stats["hits"] > 0  # frozen layers served from the cache
+    assert "forward" not in result.model[0].auto_model.__dict__  # the plain forward, as a colleague would run it
     path = export_model(result.model, tmp_path / "finetuned", make_config(TINY).to_dict(), result.train_sizes,
                         result.seconds, result.steps)
     add_evaluation(path, pd.DataFrame({"finetuned-384": [0.5]}, index=["search"]))
@@ -210,3 +210,41 @@ def test_remembered_tokens_serve_a_later_model_without_tokenising(monkeypatch):
     assert calls == [] and len(scoring._TOKENS) == 2
     later.encode(["a new text"])
     assert len(calls) == 1
+
+
+def test_train_and_score_exports_the_model_it_scores(small_data, tmp_path):
+    """Chapter 3's call: the exported, reloaded model is scored, at each trained size, with the
+    embedding cache keyed by its files; the model card's wall time does not change that key."""
+    from helpers.fingerprint import model_key
+    from helpers.lipost.experiment import Scoring, train_and_score
+
+    settings = make_config({**TINY, "steps": 2, "save_steps": 0})
+    scoring = Scoring(max_seq_length=32, seed=1, max_rows=20)
+    outcome = train_and_score(settings, small_data.data_dir, tmp_path / "train", scoring,
+                              export_to=tmp_path / "model")
+    assert outcome.reload_difference < 1e-5 and outcome.model_dir == tmp_path / "model"
+    assert {row["model"] for row in outcome.rows} == {"finetuned-384", "finetuned-32"}
+    assert outcome.summary["steps"] == 2 and outcome.summary["cache"]["misses"] > 0
+    key = model_key(outcome.model_dir)
+    assert outcome.fingerprint == key
+    card = outcome.model_dir / "README.md"
+    card.write_text(card.read_text().replace("seconds", "minutes"))  # only the record of how it was made
+    record = outcome.model_dir / "lipost_training.json"
+    record.write_text(record.read_text().replace('"train_seconds"', '"train_seconds_x"'))
+    assert model_key(outcome.model_dir) == key
+    with open(outcome.model_dir / "config.json", "a") as handle:  # what it computes
+        handle.write("\n")
+    assert model_key(outcome.model_dir) != key
+
+
+def test_train_and_score_in_memory_matches_a_second_identical_call(small_data, tmp_path):
+    """A variant's call: no export, no disk cache of embeddings; the same settings give the same rows."""
+    from helpers.lipost.experiment import Scoring, train_and_score
+
+    settings = make_config({**TINY, "steps": 2, "save_steps": 0, "dims": [384, 16]})
+    scoring = Scoring(max_seq_length=32, seed=1, dims=(16,), max_rows=20)
+    first = train_and_score(settings, small_data.data_dir, tmp_path / "a", scoring)
+    second = train_and_score(settings, small_data.data_dir, tmp_path / "b", scoring)
+    assert first.model_dir is None and first.fingerprint is None
+    assert {row["model"] for row in first.rows} == {"finetuned-16"}
+    np.testing.assert_allclose([r["value"] for r in first.rows], [r["value"] for r in second.rows], atol=1e-6)

@@ -138,7 +138,7 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
     from sentence_transformers import SentenceTransformer
 
     from helpers.lipost.evaluation import SentenceTransformerEncoder
-    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+    from helpers.lipost.training.frozen_cache import FrozenPrefixCache, isolated_stores
 
     model = SentenceTransformer(str(model_dir), device="cpu")
     model.max_seq_length = max_seq_length
@@ -152,10 +152,9 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
         [lambda: model.encode(texts, batch_size=32, prompt_name="passage"), encode_afresh], 5)
     out = {"st_encode_texts_per_s": len(texts) / plain, "book_encoder_texts_per_s": len(texts) / ours_plain}
     if cache_layers:
-        cache = FrozenPrefixCache(model, cache_layers, persist=False).attach()
-        cold = _median_time(encode_afresh, 1)
-        warm = _median_time(encode_afresh, 3)
-        cache.detach()
+        with isolated_stores(), FrozenPrefixCache(model, cache_layers, persist=False).attached():
+            cold = _median_time(encode_afresh, 1)
+            warm = _median_time(encode_afresh, 3)
         out |= {"book_encoder_cold_cache_texts_per_s": len(texts) / cold,
                 "book_encoder_warm_cache_texts_per_s": len(texts) / warm}
     base = SentenceTransformer(str(_base_path(base_model)), device="cpu")
@@ -190,10 +189,9 @@ def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_
     model.max_seq_length = other.max_seq_length = max_seq_length
     ids = model.preprocess(texts, prompt=model.prompts["passage"])
     batches = [(ids["input_ids"][i:i + 32], ids["attention_mask"][i:i + 32]) for i in range(0, len(texts), 32)]
-    opened = frozen_cache._OPEN  # restored afterwards: nothing here reaches the disk cache
-    try:
-        for key, lower in (("prefix_from_embeddings_texts_per_s", None), ("prefix_from_lower_level_texts_per_s", low)):
-            frozen_cache._OPEN = {}
+    # every store here lives in memory, apart from this process's: nothing reaches the disk cache
+    for key, lower in (("prefix_from_embeddings_texts_per_s", None), ("prefix_from_lower_level_texts_per_s", low)):
+        with frozen_cache.isolated_stores():
             if lower:  # store level ``low`` first
                 below = frozen_cache.FrozenPrefixCache(model, lower, persist=False)
                 for batch_ids, batch_mask in batches:
@@ -203,17 +201,17 @@ def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_
             for batch_ids, batch_mask in batches:
                 cache.prefix(batch_ids, batch_mask)
             out[key] = len(texts) / (time.perf_counter() - start)
-        for m in (model, other):  # both read the level-``high`` states just stored
-            frozen_cache.FrozenPrefixCache(m, high, persist=False).attach()
-        remember_tokens(other)
-        other.encode(texts, batch_size=32, prompt_name="passage")  # the first variant tokenises
-        tokenised, remembered = _interleaved_medians(
-            [lambda: model.encode(texts, batch_size=32, prompt_name="passage"),
-             lambda: other.encode(texts, batch_size=32, prompt_name="passage")], 3)
-        out["top_layers_texts_per_s"] = len(texts) / tokenised
-        out["top_layers_remembered_tokens_texts_per_s"] = len(texts) / remembered
-    finally:
-        frozen_cache._OPEN = opened
+            if not lower:
+                continue
+            remember_tokens(other)
+            with (frozen_cache.FrozenPrefixCache(model, high, persist=False).attached(),  # both read the
+                  frozen_cache.FrozenPrefixCache(other, high, persist=False).attached()):  # states just stored
+                other.encode(texts, batch_size=32, prompt_name="passage")  # the first variant tokenises
+                tokenised, remembered = _interleaved_medians(
+                    [lambda: model.encode(texts, batch_size=32, prompt_name="passage"),
+                     lambda: other.encode(texts, batch_size=32, prompt_name="passage")], 3)
+    out["top_layers_texts_per_s"] = len(texts) / tokenised
+    out["top_layers_remembered_tokens_texts_per_s"] = len(texts) / remembered
     return out
 
 

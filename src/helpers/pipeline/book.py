@@ -63,6 +63,7 @@ def toc(parts: dict[str, list[str]]) -> dict:
 def stage(root: Path, profile: str) -> Path:
     """Copy config, prose and every part's executed notebooks of ``profile`` into one book folder."""
     from helpers.config import load_profile, part_steps
+    from helpers.lipost.ablation.run import RECORD_FILES
     from helpers.pipeline import appendix
 
     parts, data = {}, load_profile(profile, root)
@@ -91,11 +92,13 @@ def stage(root: Path, profile: str) -> Path:
         for chapter in chapters:
             shutil.copy(run_dir / "notebooks" / f"{chapter}.ipynb", target / name / f"{chapter}.ipynb")
         _prepare_notebooks(target / name)
-        for variant in sorted((run_dir / "ablations").glob("*/03_training.ipynb")):
-            # executed ablation variants: linked from the ablation chapter, downloadable as they ran
-            dest = target / "_static" / "ablations" / f"{variant.parent.name}.ipynb"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(variant, dest)
+        for record in sorted((run_dir / "ablations").glob("*/variant.json")):
+            # each ablation variant's record, linked from the ablation chapter: settings, rows, training log
+            dest = target / "_static" / "ablations" / record.parent.name
+            dest.mkdir(parents=True, exist_ok=True)
+            for name in RECORD_FILES:
+                if (record.parent / name).exists():
+                    shutil.copy(record.parent / name, dest / Path(name).name)
     (target / "_run.json").write_text(json.dumps({"profile": profile, "parts": list(parts)}))
     (target / "parameters.md").write_text(appendix.parameters_markdown(root, profile, list(parts)))
     (target / "environment.md").write_text(appendix.environment_markdown(root, profile, list(parts)))

@@ -64,8 +64,15 @@ def notebook_code(notebook: Path) -> str:
 def helpers_files(src: Path, notebook: Path) -> list[Path]:
     """Every ``helpers`` file the notebook can execute, sorted: the modules it imports, their
     packages' ``__init__`` files, and so on through the imports in their source."""
-    src = Path(src)
-    todo = _imported_names(ast.parse(notebook_code(notebook)), "__notebook__", False)
+    return _closure(Path(src), _imported_names(ast.parse(notebook_code(notebook)), "__notebook__", False))
+
+
+def module_files(src: Path, modules: list[str]) -> list[Path]:
+    """Every ``helpers`` file that importing ``modules`` can execute (as :func:`helpers_files`)."""
+    return _closure(Path(src), set(modules))
+
+
+def _closure(src: Path, todo: set[str]) -> list[Path]:
     seen: dict[str, Path] = {}
     while todo:
         name = todo.pop()
@@ -84,8 +91,17 @@ def helpers_files(src: Path, notebook: Path) -> list[Path]:
 
 def helpers_digest(src: Path, notebook: Path) -> str:
     """SHA-256 over the relative paths and bytes of :func:`helpers_files`."""
+    return _digest(Path(src), helpers_files(src, notebook))
+
+
+def modules_digest(src: Path, modules: list[str]) -> str:
+    """SHA-256 over the relative paths and bytes of :func:`module_files`."""
+    return _digest(Path(src), module_files(src, modules))
+
+
+def _digest(src: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in helpers_files(src, notebook):
+    for path in files:
         digest.update(str(path.relative_to(src)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -17,15 +17,14 @@ Explained in the book's appendix "How this book runs".
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from pathlib import Path
 
 from helpers.config import SHARED, load_profile, part_steps
+from helpers.fingerprint import step_key
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
-from helpers.pipeline.deps import helpers_digest
 from helpers.pipeline.parts import PART_NAMES, notebook_path, part, part_run_dir
 
 
@@ -34,15 +33,8 @@ class StepFailed(RuntimeError):
 
 
 def fingerprint(root: Path, part_name: str, step: str, params: dict, upstream: str) -> str:
-    """What a step's result depends on, as one hash."""
-    source = notebook_path(root, part_name, step)
-    digest = hashlib.sha256()
-    digest.update(source.read_bytes())
-    digest.update(json.dumps(params, sort_keys=True, default=str).encode())
-    digest.update(helpers_digest(root / "src", source).encode())
-    digest.update((root / "requirements.lock").read_bytes())
-    digest.update(upstream.encode())
-    return digest.hexdigest()
+    """What a step's result depends on, as one hash (:func:`helpers.fingerprint.step_key`)."""
+    return step_key(root, notebook_path(root, part_name, step), params, upstream)
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict]:
@@ -50,6 +42,13 @@ def declared_parameters(notebook: Path) -> dict[str, dict]:
     import papermill as pm
 
     return pm.inspect_notebook(str(notebook))
+
+
+def notebook_defaults(declared: dict[str, dict]) -> dict:
+    """The literal values a notebook's parameters cell assigns (papermill gives their source)."""
+    import ast
+
+    return {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
 
 
 def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, profile: str,
@@ -120,7 +119,8 @@ def run_part(profile: str, data: dict, root: Path, part_name: str, only: list[st
         source = notebook_path(root, part_name, step)
         if not source.is_file():
             raise StepFailed(f"profile {profile!r} names step {part_name}.{step} but {source} does not exist")
-        params = step_params(data, part_name, step, run_dir, profile, set(declared_parameters(source)))
+        declared = declared_parameters(source)
+        params = step_params(data, part_name, step, run_dir, profile, set(declared))
         fp = fingerprint(root, part_name, step, params, upstream)
         upstream = fp
         record_path = run_dir / "steps" / f"{step}.json"
@@ -149,7 +149,8 @@ def run_part(profile: str, data: dict, root: Path, part_name: str, only: list[st
         tmp_nb.replace(out_nb)
         seconds = time.time() - start
         rec = {"part": part_name, "step": step, "fingerprint": fp, "seconds": round(seconds, 1),
-               "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit(root), "params": params}
+               "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit(root),
+               "params": notebook_defaults(declared) | params}  # what the step ran with, defaults included
         atomic_write_text(record_path, json.dumps(rec, indent=1, default=str))
         log(f"{label}: done in {seconds:.0f} s")
         records.append(rec)

@@ -10,12 +10,14 @@ Explained in the book's chapter "Baselines" (section *How we measure*).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from helpers.fingerprint import model_key
 from helpers.paths import atomic_write_bytes, cache_dir
 
 
@@ -26,15 +28,8 @@ class Encoder(Protocol):
 
 
 def folder_fingerprint(path: str | Path) -> str:
-    """SHA-256 over every file (name and bytes) below a model folder."""
-    digest = hashlib.sha256()
-    root = Path(path)
-    for file in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(root)).encode())
-        with open(file, "rb") as handle:
-            while block := handle.read(1 << 22):
-                digest.update(block)
-    return digest.hexdigest()[:16]
+    """The embedding-cache key of a model folder (:func:`helpers.fingerprint.model_key`)."""
+    return model_key(path)
 
 
 class SentenceTransformerEncoder:
@@ -49,6 +44,9 @@ class SentenceTransformerEncoder:
         batch_size: encoding batch size.
         truncate_dim: keep only the first ``truncate_dim`` dimensions (Matryoshka), then
             re-normalise; the cache holds the full embedding, so both sizes share it.
+        prefix_cache: a :class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache` of
+            ``model`` that serves its bottom layers while this encoder runs the model (attached
+            only inside each encoding, and saved after it); ``None``: the plain forward.
 
     Full embeddings are also kept in memory per call (texts and role), shared with the
     encoders made by :meth:`resized`, so scoring one model at several sizes encodes once
@@ -56,17 +54,17 @@ class SentenceTransformerEncoder:
     """
 
     def __init__(self, model, name: str, fingerprint: str | None, max_seq_length: int = 128,
-                 batch_size: int = 32, truncate_dim: int | None = None) -> None:
+                 batch_size: int = 32, truncate_dim: int | None = None, prefix_cache=None) -> None:
         self.model, self.name, self.fingerprint = model, name, fingerprint
         self.max_seq_length, self.batch_size, self.truncate_dim = max_seq_length, batch_size, truncate_dim
         self.has_prompts = bool(getattr(model, "prompts", {}).get("query"))
         self.memory: dict[str, np.ndarray] = {}
-        self.prefix_cache = None  # a FrozenPrefixCache attached to ``model``, if any (see load_encoder)
+        self.prefix_cache = prefix_cache
 
     def resized(self, truncate_dim: int | None, name: str) -> SentenceTransformerEncoder:
         """The same model at another size, sharing this encoder's in-memory embeddings."""
         other = SentenceTransformerEncoder(self.model, name, self.fingerprint, self.max_seq_length,
-                                           self.batch_size, truncate_dim)
+                                           self.batch_size, truncate_dim, self.prefix_cache)
         other.memory = self.memory
         return other
 
@@ -100,11 +98,12 @@ class SentenceTransformerEncoder:
             self.memory[digest] = out
             return out
         self.model.max_seq_length = self.max_seq_length
-        out = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            prompt_name=role if self.has_prompts else None, convert_to_numpy=True,
-            show_progress_bar=len(texts) > 2000,
-        ).astype(np.float32)
+        with self.prefix_cache.attached() if self.prefix_cache is not None else contextlib.nullcontext():
+            out = self.model.encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                prompt_name=role if self.has_prompts else None, convert_to_numpy=True,
+                show_progress_bar=len(texts) > 2000,
+            ).astype(np.float32)
         if path is not None:
             import io
 
@@ -123,16 +122,16 @@ def load_encoder(name: str, max_seq_length: int = 128, truncate_dim: int | None 
     ``prefix_level > 0`` serves the bottom ``prefix_level`` layers from the frozen-prefix
     cache (states chapter 1 stored while it encoded the test texts), so only the layers
     above run: equal to the plain forward up to float16 rounding, cached on disk apart from
-    it. Call ``encoder.prefix_cache.save()`` to keep states computed for new texts.
+    it. States computed for new texts are saved after each encoding.
     """
     from helpers.lipost.models import load_model, model_path
 
     model = load_model(name)
     fingerprint = folder_fingerprint(model_path(name)) + (f"-prefix{prefix_level}" if prefix_level else "")
-    encoder = SentenceTransformerEncoder(model, label or name, fingerprint, max_seq_length=max_seq_length,
-                                         truncate_dim=truncate_dim)
+    prefix_cache = None
     if prefix_level:
         from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 
-        encoder.prefix_cache = FrozenPrefixCache(model, prefix_level).attach()
-    return encoder
+        prefix_cache = FrozenPrefixCache(model, prefix_level)
+    return SentenceTransformerEncoder(model, label or name, fingerprint, max_seq_length=max_seq_length,
+                                      truncate_dim=truncate_dim, prefix_cache=prefix_cache)

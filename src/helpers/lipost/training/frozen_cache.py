@@ -21,7 +21,6 @@ Explained in the book's appendix "Environment and speed" (section *Levers*).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import uuid
@@ -33,6 +32,7 @@ import torch
 from transformers.masking_utils import create_bidirectional_mask
 from transformers.modeling_outputs import BaseModelOutput
 
+from helpers.fingerprint import frozen_weights_keys
 from helpers.paths import atomic_write_bytes, cache_dir
 
 
@@ -84,6 +84,19 @@ class _Store:
 _OPEN: dict[str, _Store] = {}  # weights key -> store, shared by every cache of this process
 
 
+@contextmanager
+def isolated_stores() -> Iterator[None]:
+    """While active, caches open their stores as a new process would (from disk only), and
+    nothing they open is shared with the rest of this process. For measurements (``make
+    bench``) and tests that must not see, or leave behind, this process's states."""
+    global _OPEN
+    outer, _OPEN = _OPEN, {}
+    try:
+        yield
+    finally:
+        _OPEN = outer
+
+
 def _folder(key: str, persist: bool) -> Path | None:
     return cache_dir() / "frozen_prefix" / key if persist else None
 
@@ -92,21 +105,6 @@ def _open(key: str, persist: bool) -> _Store:
     if key not in _OPEN:  # else another model of this process (an earlier ablation variant) opened it
         _OPEN[key] = _Store(_folder(key, persist))
     return _OPEN[key]
-
-
-def frozen_weights_keys(bert, k: int) -> dict[int, str]:
-    """For each level ``j`` in 1..``k``: a hash of the embeddings' and the lowest ``j``
-    layers' weights, plus ``j`` (one pass over the weights serves every level)."""
-    digest, keys = hashlib.sha256(b"frozen-prefix-v2"), {}
-    for j, module in enumerate([bert.embeddings, *bert.encoder.layer[:k]]):
-        for name, tensor in sorted(module.state_dict().items()):
-            digest.update(name.encode())
-            digest.update(tensor.detach().cpu().contiguous().numpy().data)  # the buffer itself: no copy
-        if j:
-            level = digest.copy()
-            level.update(f"k={j}".encode())
-            keys[j] = level.hexdigest()[:20]
-    return keys
 
 
 class FrozenPrefixCache:
@@ -225,18 +223,39 @@ class FrozenPrefixCache:
             hidden = layer(hidden, mask)
         return BaseModelOutput(last_hidden_state=hidden)
 
-    def attach(self) -> FrozenPrefixCache:
-        """Route the encoder's forward through the cache (the saved model is unaffected)."""
+    @contextmanager
+    def attached(self) -> Iterator[FrozenPrefixCache]:
+        """Inside the block the encoder's forward runs through this cache (the saved model is
+        unaffected); on exit, even after an error, its own forward is restored and the
+        states computed inside are written to disk (each shard atomically: they are states
+        of the frozen weights, correct whatever failed)."""
+        if "forward" in self.bert.__dict__:
+            raise RuntimeError("this encoder's forward is already replaced (a frozen-prefix cache is attached)")
         self.bert.forward = self.forward
-        return self
-
-    def detach(self) -> None:
-        """Restore the encoder's own forward."""
-        self.bert.__dict__.pop("forward", None)
+        try:
+            yield self
+        finally:
+            self.bert.__dict__.pop("forward", None)
+            self.save()
 
     def stats(self) -> dict[str, int]:
         """Rows served, rows computed (``from_lower`` of them from a lower stored level), rows stored."""
         return {"hits": self.hits, "misses": self.misses, "from_lower": self.from_lower, "stored": len(self.store)}
+
+
+@contextmanager
+def frozen_prefix(model, k: int, persist: bool = True) -> Iterator[FrozenPrefixCache | None]:
+    """Serve the bottom ``k`` layers of ``model`` from the frozen-prefix cache inside the block.
+
+    A new :class:`FrozenPrefixCache` used through :meth:`FrozenPrefixCache.attached`
+    (``k = 0``: no cache, and the block gets ``None``). The cache's counters stay readable
+    after the block.
+    """
+    if not k:
+        yield None
+        return
+    with FrozenPrefixCache(model, k, persist).attached() as cache:
+        yield cache
 
 
 @contextmanager

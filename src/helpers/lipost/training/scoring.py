@@ -40,13 +40,15 @@ def remember_tokens(model) -> None:
 
 def score_trained(model, dims: list[int], data_dir: Path, fingerprint: str | None, max_seq_length: int,
                   probe: bool, probe_max_train: int, seed: int, max_rows: int | None = None,
-                  prefix: str = "finetuned") -> list[dict]:
+                  prefix: str = "finetuned", prefix_cache=None) -> list[dict]:
     """Rows of the suite for ``model`` named ``<prefix>-<d>`` for every ``d`` in ``dims``.
 
     A size smaller than the model's output is its first ``d`` coordinates, re-normalised
     (Matryoshka truncation); the model's own output size is used as is (this also covers a
     model that ends in a learned projection). Each text is encoded once for all sizes; with
     ``max_rows`` (a sample shared by many models) its batches are tokenised once per process.
+    ``prefix_cache`` (a :class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache` of
+    ``model``) serves the frozen bottom layers while the model encodes.
     """
     full = model.get_embedding_dimension()
     too_large = [d for d in dims if d > full]
@@ -54,7 +56,8 @@ def score_trained(model, dims: list[int], data_dir: Path, fingerprint: str | Non
         raise ValueError(f"cannot score size(s) {too_large}: the model outputs {full} dimensions")
     if max_rows:  # a sampled scoring: the ablation grid's, the same texts for every variant
         remember_tokens(model)
-    shared = SentenceTransformerEncoder(model, f"{prefix}-{full}", fingerprint, max_seq_length=max_seq_length)
+    shared = SentenceTransformerEncoder(model, f"{prefix}-{full}", fingerprint, max_seq_length=max_seq_length,
+                                        prefix_cache=prefix_cache)
     rows: list[dict] = []
     for dim in dims:  # every size reads the same full embeddings: one encoding per text
         encoder = shared.resized(None if dim == full else dim, f"{prefix}-{dim}")

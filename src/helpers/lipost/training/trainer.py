@@ -27,10 +27,11 @@ from torch import nn
 from transformers import TrainerCallback
 
 from helpers.config import ParamError
+from helpers.fingerprint import checkpoint_key
 from helpers.lipost.models import load_model
 from helpers.lipost.training.config import TrainConfig
 from helpers.lipost.training.data import task_prompts, training_sets
-from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+from helpers.lipost.training.frozen_cache import frozen_prefix
 from helpers.lipost.training.losses import LabelAwareMultipleNegativesRankingLoss
 
 
@@ -156,23 +157,6 @@ def add_projection(model, dim: int):
     return projected
 
 
-def run_identity(cfg: TrainConfig, data_dir: Path) -> str:
-    """Hash of what a checkpoint depends on: settings (not how often it validates or saves),
-    training code and the task data."""
-    import hashlib
-    import json
-
-    settings = {k: v for k, v in cfg.to_dict().items() if k not in ("eval_steps", "save_steps")}
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    for path in sorted(data_dir.glob("*/dataset_dict.json")) + [data_dir / "tasks.json"]:
-        digest.update(path.read_bytes())
-    for path in sorted(data_dir.glob("*/train/*.arrow")):
-        digest.update(str(path.stat().st_size).encode())
-    return digest.hexdigest()
-
-
 def _reset_if_stale(out_dir: Path, identity: str) -> None:
     """Resume only checkpoints of the same run: anything else in ``out_dir`` is cleared."""
     import shutil
@@ -195,7 +179,7 @@ class TrainResult:
     tokens: int  # real tokens encoded (both sides of every pair), summed over resumed sessions
     padded_tokens: int  # positions encoded, padding included, likewise
     peak_rss_mb: float  # peak resident memory of the process so far
-    cache: FrozenPrefixCache | None = None  # attached to ``model`` while it is set
+    prefix_stats: dict | None = None  # the frozen-prefix cache's counters in this session (None: no cache)
 
 
 def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
@@ -217,7 +201,6 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     if cfg.dropout >= 0:
         set_dropout(model, cfg.dropout)
     trainable = freeze_lower_layers(model, cfg.freeze_layers)
-    cache = FrozenPrefixCache(model, cfg.cache_layers).attach() if cfg.cache_layers else None
     if cfg.projection_dim:
         model = add_projection(model, cfg.projection_dim)
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -237,7 +220,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
 
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
-    _reset_if_stale(out_dir, run_identity(cfg, Path(data_dir)))
+    _reset_if_stale(out_dir, checkpoint_key(cfg.to_dict(), Path(data_dir)))
     args = SentenceTransformerTrainingArguments(
         output_dir=str(ckpt_dir), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
         learning_rate=cfg.lr, warmup_steps=cfg.warmup_ratio,  # transformers 5: a float < 1 is a ratio
@@ -261,16 +244,16 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
                                          evaluator=evaluator, callbacks=callbacks)
     last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
     start = time.time()
-    trainer.train(resume_from_checkpoint=last)
+    with frozen_prefix(model, cfg.cache_layers) as cache:  # a projection shares the encoder module
+        trainer.train(resume_from_checkpoint=last)
     total = _add_to_summary(out_dir / "train_summary.json", {"seconds": time.time() - start, **counts})
-    if cache is not None:
-        cache.save()
     import resource
 
     return TrainResult(model=model, seconds=total["seconds"], steps=trainer.state.global_step,
                        trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
                        resumed_from=last, tokens=total["tokens"], padded_tokens=total["padded"],
-                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cache=cache)
+                       peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                       prefix_stats=cache.stats() if cache is not None else None)
 
 
 def _add_to_summary(path: Path, part: dict) -> dict:
