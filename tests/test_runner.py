@@ -154,13 +154,31 @@ def test_unknown_part_is_refused_by_name(tmp_path, root):
 
 def test_shared_settings_reach_the_steps_that_declare_them(tmp_path, root):
     repo = _repo(tmp_path, root, RECORD)
+    nb = new_notebook(cells=[new_code_cell("y = 0\nrun_dir = ''", metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, repo / "notebooks" / "lipost" / "s2.ipynb")
     (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    shared:\n      x: 7\n      y: 1\n"
-                                            "    s1: {}\n")
+                                            "    s1: {}\n    s2: {}\n")
     records = run_profile("p", repo, log=lambda *_: None)
     assert records[0]["params"]["x"] == 7 and "y" not in records[0]["params"]  # s1 declares x, not y
+    assert records[1]["params"]["y"] == 1 and "x" not in records[1]["params"]  # s2 declares y, not x
     assert results.load(repo / "runs" / "p" / "lipost").loc[0, "value"] == 7
     (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    s1: {}\n")
     assert run_profile("p", repo, log=lambda *_: None)[0]["params"]["x"] == 1  # the record: defaults included
     (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    shared:\n      x: 7\n"
                                             "    s1:\n      x: 8\n")  # below: the step's own value wins
     assert run_profile("p", repo, log=lambda *_: None)[0]["params"]["x"] == 8  # the step's own value wins
+
+
+def test_unknown_names_stop_the_run_before_any_step(tmp_path, root):
+    """A step without registry rules still has its names checked against its notebook, before anything runs."""
+    from helpers.config import ParamError
+
+    repo = _repo(tmp_path, root, RECORD)
+    (repo / "params" / "p.yaml").write_text("seed: 1\nparts:\n  lipost:\n    shared:\n      y: 1\n"
+                                            "    s1:\n      xx: 2\n")
+    with pytest.raises(ParamError) as err:
+        run_profile("p", repo, log=lambda *_: None)
+    assert "profile 'p', step lipost/s1: unknown parameter 'xx' (did you mean 'x'?)" in str(err.value)
+    assert "profile 'p', part lipost: shared parameter 'y' is declared by no step of the part" in str(err.value)
+    assert not (repo / "runs").exists()

@@ -1,17 +1,19 @@
 """Profiles (``params/<profile>.yaml``) and the validation of notebook parameters.
 
-A profile holds every setting of a run in one visible place: ``seed`` and the
-parameters of each notebook under ``steps``. Notebooks keep literals in their
-``parameters`` cell and call :func:`validate` in the next cell, which raises
-:class:`ParamError` naming the parameter, its value and what was expected, before any
-heavy work starts.
+A profile holds every setting of a run in one visible place: ``seed`` and, under
+``parts:``, the parameters of each notebook. Notebooks keep literals in their
+``parameters`` cell. What each parameter must be is written once, as a
+:class:`StepRules` per step in the part's registry (``helpers.<part>.parameters``): the
+notebook's next cell calls its :meth:`StepRules.check`, and the runner calls the same
+check on every step of a profile before the first step runs. Both raise
+:class:`ParamError` naming the parameter, its value and what was expected.
 
 Explained in the book's appendix "How this book runs".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,32 @@ def validate(params: dict[str, Any], rules: dict[str, Rule]) -> dict[str, Any]:
         if not rule.check(params[name]):
             raise ParamError(f"parameter {name!r} = {params[name]!r}: expected {rule.expected}")
     return params
+
+
+RUN_RULES: dict[str, Rule] = {"run_dir": text(), "profile": text(), "seed": integer(0)}
+"""The parameters the runner gives every step: its part's run folder, the profile's name and seed."""
+
+
+@dataclass(frozen=True)
+class StepRules:
+    """What one step's parameters must be.
+
+    Attributes:
+        rules: a rule for every parameter the step's notebook declares, and for no other name.
+        cross_check: optional check across parameters, run once every rule holds; raises
+            :class:`ParamError` naming the parameter at fault.
+    """
+
+    rules: dict[str, Rule]
+    cross_check: Callable[[dict[str, Any]], None] | None = None
+
+    def check(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate the parameters named by the rules, picked out of ``values`` (a notebook's
+        ``globals()`` or the runner's merged values); return them, or raise :class:`ParamError`."""
+        params = validate({name: values[name] for name in self.rules if name in values}, self.rules)
+        if self.cross_check is not None:
+            self.cross_check(params)
+        return params
 
 
 SHARED = "shared"  # a part block's settings for every step of the part that declares them

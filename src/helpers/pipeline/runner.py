@@ -8,6 +8,10 @@ is unchanged: SHA-256 over the notebook source, its parameters, the ``helpers`` 
 it can execute (see :mod:`helpers.pipeline.deps`), ``requirements.lock`` and the
 fingerprint of the step before it in the same part (a part is a chain, so a change
 upstream re-runs everything below it, and never another part's steps).
+Before the first step runs, every step's parameters in the selected parts are checked
+(:func:`helpers.pipeline.parameters.check_profile`): an unknown name or a bad value
+stops the run at once, naming the profile, the step and the parameter, with nothing
+written under ``runs/``.
 The executed notebook is written to a temporary file and renamed only after success;
 the step's record (``runs/<profile>/<part>/steps/<step>.json``, with its wall time) is
 written last, so an interrupted step never counts as done.
@@ -21,10 +25,11 @@ import json
 import time
 from pathlib import Path
 
-from helpers.config import SHARED, load_profile, part_steps
+from helpers.config import load_profile, part_steps
 from helpers.fingerprint import step_key
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
+from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults, step_params
 from helpers.pipeline.parts import PART_NAMES, notebook_path, part, part_run_dir
 
 
@@ -35,31 +40,6 @@ class StepFailed(RuntimeError):
 def fingerprint(root: Path, part_name: str, step: str, params: dict, upstream: str) -> str:
     """What a step's result depends on, as one hash (:func:`helpers.fingerprint.step_key`)."""
     return step_key(root, notebook_path(root, part_name, step), params, upstream)
-
-
-def declared_parameters(notebook: Path) -> dict[str, dict]:
-    """The parameters a notebook's ``parameters`` cell declares (papermill's reading of it)."""
-    import papermill as pm
-
-    return pm.inspect_notebook(str(notebook))
-
-
-def notebook_defaults(declared: dict[str, dict]) -> dict:
-    """The literal values a notebook's parameters cell assigns (papermill gives their source)."""
-    import ast
-
-    return {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
-
-
-def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, profile: str,
-                declared: set[str]) -> dict:
-    """A step's papermill parameters: the part's ``shared`` settings that its notebook
-    declares, then its own block, plus ``run_dir``, ``profile`` and ``seed``."""
-    block = profile_data["parts"][part_name]
-    params = {k: v for k, v in (block.get(SHARED) or {}).items() if k in declared}
-    params.update(block.get(step) or {})
-    params.update(run_dir=str(run_dir), profile=profile, seed=profile_data["seed"])
-    return params
 
 
 def _failed_cell(nb_path: Path) -> str:
@@ -93,13 +73,14 @@ def _commit(root: Path) -> str:
 def run_profile(profile: str, root: Path, parts: list[str] | None = None, only: list[str] | None = None,
                 force: bool = False, log=print) -> list[dict]:
     """Run every part of ``profile`` (or the ``parts`` named; within them ``only`` some steps);
-    return the step records."""
+    return the step records. All their steps' parameters are checked first (``ParamError``)."""
     data = load_profile(profile, root)
     for name in parts or []:
         part(name)  # an unknown part is refused by name
     selected = [name for name in PART_NAMES if name in data["parts"] and (not parts or name in parts)]
     if parts and not selected:
         raise StepFailed(f"profile {profile!r} has no block for part(s) {parts}; it has {list(data['parts'])}")
+    check_profile(profile, data, root, selected)  # every step of every selected part, before any runs
     records = []
     for name in selected:
         records += run_part(profile, data, root, name, only=only, force=force, log=log)
@@ -150,7 +131,7 @@ def run_part(profile: str, data: dict, root: Path, part_name: str, only: list[st
         seconds = time.time() - start
         rec = {"part": part_name, "step": step, "fingerprint": fp, "seconds": round(seconds, 1),
                "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit(root),
-               "params": notebook_defaults(declared) | params}  # what the step ran with, defaults included
+               "params": notebook_defaults(source, declared) | params}  # what the step ran with, defaults included
         atomic_write_text(record_path, json.dumps(rec, indent=1, default=str))
         log(f"{label}: done in {seconds:.0f} s")
         records.append(rec)

@@ -44,21 +44,33 @@ class Variant:
         return f"{safe}-s{self.seed}"
 
 
+SPEC_PARAMETERS = {"questions": "questions", "seeds": "seeds", "tasks": "grid_tasks", "dims": "grid_dims",
+                   "scales": "grid_scales", "unfrozen": "grid_unfrozen", "fractions": "grid_fractions"}
+"""Each key of a grid spec and the ablation step's parameter that sets it (the name errors give)."""
+
+
+def grid_spec(params: dict) -> dict:
+    """The grid spec of the ablation step's parameters (``questions``, ``seeds``, ``grid_*``)."""
+    return {key: params[name] for key, name in SPEC_PARAMETERS.items()}
+
+
 def _check(spec: dict, key: str, ok, expected: str):
     value = spec.get(key)
     if not ok(value):
-        raise ParamError(f"ablation grid: {key} = {value!r}; expected {expected}")
+        raise ParamError(f"ablation grid: {SPEC_PARAMETERS[key]} = {value!r}; expected {expected}")
     return value
 
 
-def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> list[Variant]:
-    """All variants for ``spec``; ``base`` holds the ablation's base training settings.
+def check_grid_spec(spec: dict, base: dict, n_layers: int | None = None) -> dict:
+    """Check a grid spec against the base training settings, as far as that needs no data.
 
-    ``spec`` keys: ``tasks`` (those given a single-task and a leave-one-out model; empty =
-    every task of ``base``), ``questions`` (subset of :data:`QUESTIONS`), ``seeds`` (the first is used
-    by single-seed questions), ``dims`` (small sizes, Matryoshka truncation vs learned
-    projection), ``scales``, ``unfrozen`` (top layers trained), ``fractions`` (of each
-    task's training pairs, 0 < f < 1).
+    Refuses, naming the parameter: an unknown question, seeds that are not distinct
+    non-negative integers, a small size not below the full one, a non-positive scale, a
+    layer count outside 1..``n_layers`` (``None``, before the base model is at hand: any
+    positive count), a fraction outside (0, 1), ``data_size`` without a pair cap,
+    ``tasks`` that are not base tasks, ``zero_shot`` with fewer than two tasks. Returns the
+    spec's values, ``tasks`` resolved (empty = every base task). The language check of
+    ``multilingual`` needs the data and is left to :func:`expand_grid`.
     """
     questions = _check(spec, "questions", lambda v: isinstance(v, list) and v and set(v) <= set(QUESTIONS),
                        f"a non-empty list drawn from {list(QUESTIONS)}")
@@ -71,9 +83,11 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
                   f"a list of sizes between 1 and {full - 1}")
     scales = _check(spec, "scales", lambda v: isinstance(v, list) and all(isinstance(s, int | float) and s > 0
                                                                           for s in v), "a list of positive numbers")
-    unfrozen = _check(spec, "unfrozen", lambda v: isinstance(v, list) and all(isinstance(n, int) and 0 < n <= n_layers
+    top = n_layers if n_layers is not None else float("inf")
+    unfrozen = _check(spec, "unfrozen", lambda v: isinstance(v, list) and all(isinstance(n, int) and 0 < n <= top
                                                                               for n in v),
-                      f"a list of layer counts between 1 and {n_layers}")
+                      f"a list of layer counts between 1 and {n_layers}" if n_layers is not None
+                      else "a list of positive layer counts")
     fractions = _check(spec, "fractions", lambda v: isinstance(v, list) and all(isinstance(f, int | float)
                                                                                 and 0 < f < 1 for f in v),
                        "a list of fractions strictly between 0 and 1")
@@ -82,6 +96,25 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
     tasks = list(base["tasks"])
     probed = _check(spec, "tasks", lambda v: isinstance(v, list) and set(v) <= set(tasks),
                     f"a list drawn from the base tasks {tasks} (empty = all)") or tasks
+    if "zero_shot" in questions and len(tasks) < 2:
+        raise ParamError("ablation grid: zero_shot (leave one task out) needs at least two tasks")
+    return {"questions": questions, "seeds": seeds, "dims": dims, "scales": scales, "unfrozen": unfrozen,
+            "fractions": fractions, "tasks": probed}
+
+
+def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> list[Variant]:
+    """All variants for ``spec``; ``base`` holds the ablation's base training settings.
+
+    ``spec`` keys: ``tasks`` (those given a single-task and a leave-one-out model; empty =
+    every task of ``base``), ``questions`` (subset of :data:`QUESTIONS`), ``seeds`` (the first is used
+    by single-seed questions), ``dims`` (small sizes, Matryoshka truncation vs learned
+    projection), ``scales``, ``unfrozen`` (top layers trained), ``fractions`` (of each
+    task's training pairs, 0 < f < 1). A bad spec is refused by :func:`check_grid_spec`.
+    """
+    checked = check_grid_spec(spec, base, n_layers)
+    questions, seeds, dims, probed = checked["questions"], checked["seeds"], checked["dims"], checked["tasks"]
+    scales, unfrozen, fractions = checked["scales"], checked["unfrozen"], checked["fractions"]
+    full, tasks = base["dims"][0], list(base["tasks"])
     first, main_dims = seeds[0], tuple(base["dims"])
     out: list[Variant] = [Variant("base", "base", s, {}, main_dims) for s in seeds]
 
@@ -92,8 +125,6 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
         for task in probed:
             add(f"single:{task}", "transfer", {"tasks": [task]}, True)
     if "zero_shot" in questions:
-        if len(tasks) < 2:
-            raise ParamError("ablation grid: zero_shot (leave one task out) needs at least two tasks")
         for task in probed:
             add(f"loo:{task}", "zero_shot", {"tasks": [t for t in tasks if t != task]}, True)
     if "multilingual" in questions:
@@ -143,6 +174,18 @@ class Grid:
     languages: list[str]
 
 
+def base_settings(params: dict) -> dict:
+    """The ablation's base training settings (:data:`BASE_KEYS`) out of the step's parameters,
+    checked by :func:`~helpers.lipost.training.config.make_config`; a missing one is refused by name."""
+    from helpers.lipost.training.config import make_config
+
+    missing = [k for k in BASE_KEYS if k not in params and k not in OPTIONAL_BASE_KEYS]
+    if missing:
+        raise ParamError(f"ablation base settings: {missing} missing (expected all of {list(BASE_KEYS)})")
+    settings = make_config({k: params[k] for k in BASE_KEYS if k in params}).to_dict()  # refuses bad settings
+    return {k: settings[k] for k in BASE_KEYS}
+
+
 def grid_from_params(params: dict, data_dir) -> Grid:
     """Validate the ablation step's parameters (base settings + ``grid_*`` spec) against the
     run's data and expand the grid; used by the ablation and best-practices chapters."""
@@ -151,13 +194,8 @@ def grid_from_params(params: dict, data_dir) -> Grid:
 
     from helpers.lipost.data.store import load_manifest, load_task
     from helpers.lipost.models import model_path
-    from helpers.lipost.training.config import make_config
 
-    missing = [k for k in BASE_KEYS if k not in params and k not in OPTIONAL_BASE_KEYS]
-    if missing:
-        raise ParamError(f"ablation base settings: {missing} missing (expected all of {list(BASE_KEYS)})")
-    settings = make_config({k: params[k] for k in BASE_KEYS if k in params}).to_dict()  # refuses bad settings
-    base = {k: settings[k] for k in BASE_KEYS}
+    base = base_settings(params)
     manifest = load_manifest(Path(data_dir))
     unknown = [t for t in base["tasks"] if t not in manifest]
     if unknown:
@@ -166,7 +204,4 @@ def grid_from_params(params: dict, data_dir) -> Grid:
                         if "-" not in lang})
     config = Path(model_path(base["base_model"])) / "config.json"
     n_layers = json.loads(config.read_text())["num_hidden_layers"]
-    spec = {"questions": params["questions"], "seeds": params["seeds"], "tasks": params["grid_tasks"],
-            "dims": params["grid_dims"], "scales": params["grid_scales"], "unfrozen": params["grid_unfrozen"],
-            "fractions": params["grid_fractions"]}
-    return Grid(base, expand_grid(spec, languages, base, n_layers), n_layers, languages)
+    return Grid(base, expand_grid(grid_spec(params), languages, base, n_layers), n_layers, languages)

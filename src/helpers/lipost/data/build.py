@@ -47,12 +47,18 @@ class BuiltData:
     raw_sha256: dict
 
 
+def check_split_fractions(params: dict) -> None:
+    """Refuse held-out fractions (``test_fraction + val_fraction``) that leave training under 10 %."""
+    held_out = params["test_fraction"] + params["val_fraction"]
+    if held_out >= 0.9:
+        raise ParamError(f"test_fraction + val_fraction = {held_out}: expected < 0.9 so that training keeps "
+                         "most articles")
+
+
 def build_all(params: dict, root: Path) -> BuiltData:
     """Validate ``params``, build all tasks and save them under ``<run_dir>/data``."""
     p = validate(params, RULES)
-    if p["test_fraction"] + p["val_fraction"] >= 0.9:
-        raise ParamError(f"test_fraction + val_fraction = {p['test_fraction'] + p['val_fraction']}: "
-                         "expected < 0.9 so that training keeps most articles")
+    check_split_fractions(p)
     raw = sources.check_raw_files(root / "data" / "raw_sha256.json")
     extra = {}
     for spec in p["extra_tasks"]:

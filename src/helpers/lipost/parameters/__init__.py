@@ -1,0 +1,38 @@
+"""Part I's parameter registry: what each step's parameters must be, written once.
+
+One module per step holds its :class:`~helpers.config.StepRules` as ``STEP_RULES``: a
+rule for every parameter the step's notebook declares (and for no other name) and, where
+settings depend on each other, a check across them. The notebook's validation cell calls
+``STEP_RULES.check(globals())``; the runner calls the same check on every step of a
+profile before the first step runs (:mod:`helpers.pipeline.parameters`). A module per
+step keeps each notebook's fingerprint to the code it runs: the data step does not
+depend on the training settings' rules.
+
+Explained in the book's appendix "How this book runs".
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from helpers.config import StepRules
+
+STEP_MODULES: dict[str, str] = {
+    "01_data": "data",
+    "02_baselines": "baselines",
+    "03_training": "training",
+    "04_ablations": "ablations",
+    "05_visualizations": "visualizations",
+    "06_best_practices": "best_practices",
+}
+"""Each step of the part and the module of this package that holds its rules."""
+
+
+def step_rules(step: str) -> StepRules | None:
+    """The rules of ``step``'s parameters; ``None`` for a step this registry does not know."""
+    module = STEP_MODULES.get(step)
+    if module is None:
+        return None
+    return importlib.import_module(f"{__name__}.{module}").STEP_RULES
