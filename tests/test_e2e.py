@@ -1,5 +1,6 @@
 """End to end (slow): the ci profile through papermill, then the book build (warnings fail)."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -35,9 +36,12 @@ def test_ci_profile_pipeline_and_book(root):
             "sampler:round_robin", "scale:50", "unfrozen:1", "frac:0.5", "untuned"} <= set(ablation["run"])
     assert set(table[table["run"] == "diagnosis"]["model"]) == {"base first-50", "base PCA-50", "tuned PCA-50"}
     assert not list((run_dir / "ablations").glob("*/training/checkpoints"))  # finished variants keep no checkpoints
-    page = (html / "lipost" / "04_ablations.html").read_text()
-    assert 'href="../_static/ablations/single-topic-s13.ipynb"' in page
-    assert (html / "_static" / "ablations" / "single-topic-s13.ipynb").exists()
+    page = (html / "lipost" / "04_ablations.html").read_text()  # each variant's record is linked
+    for name in ("variant.json", "rows.csv", "train_log.csv"):
+        assert f'href="../_static/ablations/single-topic-s13/{name}"' in page
+        assert (html / "_static" / "ablations" / "single-topic-s13" / name).exists()
+    record = json.loads((run_dir / "ablations" / "single-topic-s13" / "variant.json").read_text())
+    assert record["settings"]["tasks"] == ["topic"] and record["settings"]["save_steps"] == 0
     parameters = (html / "parameters.html").read_text()
     assert "grid_fractions" in parameters and "eval_max_rows" in parameters  # read from the notebooks
     environment = (html / "environment.html").read_text()

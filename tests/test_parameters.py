@@ -82,7 +82,7 @@ def _ci_with(root, step, **changes):
     ("02_baselines", {"prefix_levels": {"tfidf": [10]}}, "step lipost/02_baselines: parameter 'prefix_levels' "
                                                          r"names \['tfidf'\]"),
     ("03_training", {"frozen_cache_layers": 11}, "step lipost/03_training: frozen_cache_layers = 11 exceeds"),
-    ("03_training", {"eval_dims": [0]}, "step lipost/03_training: parameter 'eval_dims' = "),
+    ("03_training", {"pca_fit_per_task": 0}, "step lipost/03_training: parameter 'pca_fit_per_task' = 0"),
     ("04_ablations", {"grid_dims": [384]}, r"step lipost/04_ablations: ablation grid: grid_dims = \[384\]"),
     ("04_ablations", {"questions": ["colour"]}, "step lipost/04_ablations: ablation grid: questions = "),
     ("04_ablations", {"dropout": 1.5}, "step lipost/04_ablations: parameter 'dropout' = 1.5"),

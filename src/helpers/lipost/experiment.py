@@ -106,8 +106,9 @@ def _export_and_reload(result: TrainResult, settings: TrainConfig, export_to: Pa
                              result.steps)
     reloaded = SentenceTransformer(str(model_dir), device=default_device())
     probe_texts = ["Impressionism", "Le Louvre est un musée d'art à Paris."]
-    difference = float(abs(reloaded.encode(probe_texts, prompt_name="passage")
-                           - result.model.encode(probe_texts, prompt_name="passage")).max())
+    prompt = "passage" if "passage" in (reloaded.prompts or {}) else None
+    difference = float(abs(reloaded.encode(probe_texts, prompt_name=prompt)
+                           - result.model.encode(probe_texts, prompt_name=prompt)).max())
     if difference >= RELOAD_TOLERANCE:
         raise RuntimeError(f"the model exported to {model_dir} encodes differently from the trained one "
                            f"(max abs difference {difference:.2e} >= {RELOAD_TOLERANCE})")

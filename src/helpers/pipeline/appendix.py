@@ -148,8 +148,9 @@ def _levers(bench: dict) -> pd.DataFrame:
          "later chapters freeze): chapter 3 and the ablation grid then run only their trained layers on them",
          "kept", "same mechanism as the frozen-prefix cache: " + _ratio(enc, "book_encoder_warm_cache_texts_per_s",
                                                                      "book_encoder_cold_cache_texts_per_s")),
-        ("One kernel for the ablation grid (namespace reset between variants); variants save no checkpoints; "
-         "grid entries that train the same thing run once", "kept",
+        ("The ablation grid's variants run in the chapter's own process (one `train_and_score` call each, "
+         "no notebook per variant); variants save no checkpoints; grid entries that train the same thing run "
+         "once", "kept",
          "per-variant times in the ablation chapter (a shared entry takes 0 s)"),
         ("A frozen prefix missing at the cache's level starts from the highest lower level stored for the "
          "same weights and keeps the levels it passes (the grid's 11-, 10- and 8-layer variants share the "

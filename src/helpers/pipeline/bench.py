@@ -215,6 +215,17 @@ def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_
     return out
 
 
+def resolved_params(profile: str, root: Path, part_name: str, step: str) -> dict:
+    """The parameters a step of ``profile`` runs with: its notebook's defaults, then the profile's."""
+    from helpers.pipeline.parameters import declared_parameters, notebook_defaults, step_params
+    from helpers.pipeline.parts import notebook_path
+
+    notebook = notebook_path(root, part_name, step)
+    declared = declared_parameters(notebook)
+    return notebook_defaults(notebook, declared) | step_params(
+        load_profile(profile, root), part_name, step, part_run_dir(root, profile, part_name), profile, set(declared))
+
+
 def _base_path(name: str) -> Path:
     from helpers.lipost.models import model_path
 
@@ -252,7 +263,7 @@ def main(argv: list[str] | None = None) -> dict:
     data_dir = run_dir / "data"
     if not (data_dir / "tasks.json").exists():
         raise SystemExit(f"{data_dir} has no datasets: run the {args.profile!r} profile first (make book)")
-    params = load_profile(args.profile, root)["parts"]["lipost"]["03_training"]
+    params, grid = (resolved_params(args.profile, root, "lipost", step) for step in ("03_training", "04_ablations"))
     cfg = make_config({k: v for k, v in params.items() if k in make_config({}).to_dict()})
     threads = torch.get_num_threads()
     peak = matmul_peak()
@@ -267,7 +278,6 @@ def main(argv: list[str] | None = None) -> dict:
     model_dir = run_dir / "models" / "finetuned"
     enc = (encoding_throughput(model_dir, cfg.base_model, texts, cfg.cache_layers, params["eval_max_seq_length"])
            if model_dir.exists() else {})
-    grid = load_profile(args.profile, root)["parts"]["lipost"].get("04_ablations", {})
     if model_dir.exists() and cfg.cache_layers and grid.get("freeze_layers", 0) > cfg.cache_layers:
         enc |= reuse_gains(cfg.base_model, texts, cfg.cache_layers, grid["freeze_layers"],
                            params["eval_max_seq_length"])

@@ -67,7 +67,7 @@ def check_grid_spec(spec: dict, base: dict, n_layers: int | None = None) -> dict
     Refuses, naming the parameter: an unknown question, seeds that are not distinct
     non-negative integers, a small size not below the full one, a non-positive scale, a
     layer count outside 1..``n_layers`` (``None``, before the base model is at hand: any
-    positive count), a fraction outside (0, 1), ``data_size`` without a pair cap,
+    positive count), a fraction outside (0, 1),
     ``tasks`` that are not base tasks, ``zero_shot`` with fewer than two tasks. Returns the
     spec's values, ``tasks`` resolved (empty = every base task). The language check of
     ``multilingual`` needs the data and is left to :func:`expand_grid`.
@@ -91,8 +91,6 @@ def check_grid_spec(spec: dict, base: dict, n_layers: int | None = None) -> dict
     fractions = _check(spec, "fractions", lambda v: isinstance(v, list) and all(isinstance(f, int | float)
                                                                                 and 0 < f < 1 for f in v),
                        "a list of fractions strictly between 0 and 1")
-    if "data_size" in questions and not base.get("max_pairs_per_task"):
-        raise ParamError("ablation grid: the data_size question needs a max_pairs_per_task cap in the base settings")
     tasks = list(base["tasks"])
     probed = _check(spec, "tasks", lambda v: isinstance(v, list) and set(v) <= set(tasks),
                     f"a list drawn from the base tasks {tasks} (empty = all)") or tasks
@@ -102,14 +100,15 @@ def check_grid_spec(spec: dict, base: dict, n_layers: int | None = None) -> dict
             "fractions": fractions, "tasks": probed}
 
 
-def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> list[Variant]:
+def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int, smallest_task: int = 0) -> list[Variant]:
     """All variants for ``spec``; ``base`` holds the ablation's base training settings.
 
     ``spec`` keys: ``tasks`` (those given a single-task and a leave-one-out model; empty =
     every task of ``base``), ``questions`` (subset of :data:`QUESTIONS`), ``seeds`` (the first is used
     by single-seed questions), ``dims`` (small sizes, Matryoshka truncation vs learned
-    projection), ``scales``, ``unfrozen`` (top layers trained), ``fractions`` (of each
-    task's training pairs, 0 < f < 1). A bad spec is refused by :func:`check_grid_spec`.
+    projection), ``scales``, ``unfrozen`` (top layers trained), ``fractions`` (0 < f < 1, of
+    the base's cap on pairs per task, or without a cap of ``smallest_task``, the training
+    pairs of the base's smallest task). A bad spec is refused by :func:`check_grid_spec`.
     """
     checked = check_grid_spec(spec, base, n_layers)
     questions, seeds, dims, probed = checked["questions"], checked["seeds"], checked["dims"], checked["tasks"]
@@ -153,8 +152,12 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int) -> 
                 cached = min(n_layers - n, base["freeze_layers"])
                 add(f"unfrozen:{n}", "unfrozen", {"freeze_layers": n_layers - n, "frozen_cache_layers": cached}, False)
     if "data_size" in questions:
+        reference = base["max_pairs_per_task"] or smallest_task
+        if not reference:
+            raise ParamError("ablation grid: data_size needs a max_pairs_per_task cap or the size of the smallest "
+                             "task's training split")
         for f in fractions:
-            cap = max(base["batch_size"], round(f * base["max_pairs_per_task"]))
+            cap = max(base["batch_size"], round(f * reference))
             add(f"frac:{f:g}", "data_size", {"max_pairs_per_task": cap}, False)
     return out
 
@@ -204,4 +207,5 @@ def grid_from_params(params: dict, data_dir) -> Grid:
                         if "-" not in lang})
     config = Path(model_path(base["base_model"])) / "config.json"
     n_layers = json.loads(config.read_text())["num_hidden_layers"]
-    return Grid(base, expand_grid(grid_spec(params), languages, base, n_layers), n_layers, languages)
+    smallest = min(len(load_task(Path(data_dir), t)["train"]) for t in base["tasks"])
+    return Grid(base, expand_grid(grid_spec(params), languages, base, n_layers, smallest), n_layers, languages)
