@@ -6,7 +6,7 @@ seed, and a readable ``run`` id (``single:topic``, ``loo:search``, ``lang:en-onl
 ``frac:0.25``). :func:`expand_grid` builds the whole list from a small spec and refuses a
 bad spec with a message that names the offending entry, before anything runs.
 
-Explained in the book's chapter "Ablations" (section *The grid*).
+Explained in the book: {ref}`lipost-ablations-grid`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The folder holds one ``DatasetDict`` per task (Arrow), ``tasks.json`` (each task
 prompts and whether it is in-domain), ``raw_sha256.json`` and the dataset card
 ``README.md``. It is written as a whole through a temporary folder and one rename.
 
-Explained in the book's chapter "Data construction" (section *What is saved*).
+Explained in the book: {ref}`lipost-data-what-is-saved`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ An *encoder* is anything with ``name`` and ``encode(texts, role) -> np.ndarray``
 it). :class:`SentenceTransformerEncoder` wraps a sentence-transformers model and caches
 each call's result under the cache folder, so unchanged models and data are encoded once.
 
-Explained in the book's chapter "Baselines" (section *How we measure*).
+Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
 from __future__ import annotations

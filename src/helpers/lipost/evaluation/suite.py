@@ -13,7 +13,7 @@ Per task kind (see :data:`helpers.lipost.data.tasks.TASK_KINDS`):
   ``probe_accuracy`` (logistic regression on the model's own train-split embeddings);
 * every task: ``triplet_accuracy`` and ``pair_auc`` with one seeded random negative.
 
-Explained in the book's chapter "Baselines" (section *How we measure*).
+Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
 from __future__ import annotations

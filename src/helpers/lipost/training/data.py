@@ -4,7 +4,7 @@ Pair tasks keep ``anchor`` and ``positive``; label and group tasks add an intege
 ``label`` column (sentence-transformers passes a column named ``label`` to the loss as
 ``labels``). The e5 prompts of each task's columns become the trainer's ``prompts``.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Data*).
+Explained in the book: {ref}`lipost-training-model-and-losses`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ normalisation and the e5 prompts (``prompt_name="query"`` / ``"passage"``). Its 
 says how this book made it: base model, tasks and their sizes, every training setting,
 and the evaluation table of the run; ``lipost_training.json`` holds the same as data.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Export*).
+Explained in the book: {ref}`lipost-training-export`.
 """
 
 from __future__ import annotations
