@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.lipost.data.store import load_manifest, load_task
+from helpers.lipost.data.store import check_tasks, load_manifest, load_task
 from helpers.lipost.evaluation import metrics
 
 MAIN_METRIC = {"retrieval": "mrr@10", "group": "mrr@10", "label": "label_accuracy"}
@@ -160,10 +160,7 @@ def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, spli
     and as many others): a cheap estimate for validation during training.
     """
     manifest = load_manifest(Path(data_dir))
-    tasks = list(manifest) if tasks is None else tasks
-    unknown = [t for t in tasks if t not in manifest]
-    if unknown:
-        raise KeyError(f"unknown task(s) {unknown}; this run has {sorted(manifest)}")
+    tasks = list(manifest) if tasks is None else check_tasks(tasks, manifest)
     emb = _Embedder(encoder)
     rows: list[dict] = []
     for task in tasks:
