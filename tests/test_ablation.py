@@ -97,6 +97,7 @@ def test_claim_words():
 
 def test_grid_from_params_checks_tasks_against_the_data(small_data):
     from helpers.lipost.ablation.grid import grid_from_params
+    from helpers.lipost.data.store import UnknownTask
 
     params = {**BASE, "base_model": "multilingual-e5-small", "steps": 2, "lr": 1e-4, "warmup_ratio": 0.1,
               "max_seq_length": 32, "questions": ["transfer"], "seeds": [1], "grid_tasks": [], "grid_dims": [16],
@@ -104,7 +105,7 @@ def test_grid_from_params_checks_tasks_against_the_data(small_data):
     grid = grid_from_params(params, small_data.data_dir)
     assert grid.n_layers == 12 and grid.languages == ["en", "es", "fr"]
     assert sorted(v.run for v in grid.variants) == ["base", "single:crosslingual", "single:search", "single:topic"]
-    with pytest.raises(ParamError, match="unknown task"):
+    with pytest.raises(UnknownTask, match="tasks: unknown task 'nope'"):
         grid_from_params({**params, "tasks": ["topic", "nope"]}, small_data.data_dir)
     assert grid.base["dropout"] == -1  # optional: the model's own dropout
     with pytest.raises(ParamError, match=r"\['steps'\] missing"):

@@ -1,6 +1,7 @@
 """Task builders: topic mapping, leakage, dedupe, masking, determinism."""
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -81,3 +82,38 @@ def test_changed_raw_file_is_a_clear_error(tmp_path):
     bad.write_text(json.dumps(expected))
     with pytest.raises(sources.SourceError, match=name):
         sources.check_raw_files(bad)
+
+
+def test_unknown_task_is_one_error_wherever_it_is_found(small_data):
+    from helpers.config import ParamError
+    from helpers.lipost.ablation.grid import grid_from_params
+    from helpers.lipost.data.store import UnknownTask, check_tasks, load_manifest, load_task
+    from helpers.lipost.evaluation import evaluate
+
+    manifest = load_manifest(small_data.data_dir)
+    assert check_tasks(("topic", "search"), manifest) == ["topic", "search"]
+    this_run = r"this run has \['bbc_category', 'bbc_headline', 'crosslingual', .*'topic'\]$"
+    grid = {"base_model": "multilingual-e5-small", "tasks": ["topic", "nope"], "steps": 2, "batch_size": 8,
+            "lr": 1e-4, "warmup_ratio": 0.1, "scale": 20.0, "dims": [384, 50], "sampler": "proportional",
+            "freeze_layers": 10, "max_seq_length": 32, "max_pairs_per_task": 0, "questions": ["transfer"],
+            "seeds": [1], "grid_tasks": [], "grid_dims": [], "grid_scales": [], "grid_unfrozen": [],
+            "grid_fractions": []}
+    entry_points = {
+        "check_tasks": lambda: check_tasks(["topic", "nope", "nix"], manifest),
+        "load_task": lambda: load_task(small_data.data_dir, "nope"),
+        "evaluate": lambda: evaluate(None, small_data.data_dir, tasks=["topic", "nope"]),  # refused before encoding
+        "ablation grid, tasks": lambda: grid_from_params(grid, small_data.data_dir),
+        "ablation grid, grid_tasks": lambda: grid_from_params({**grid, "tasks": ["topic"], "grid_tasks": ["nope"]},
+                                                              small_data.data_dir),
+    }
+    messages = {}
+    for where, call in entry_points.items():
+        with pytest.raises(UnknownTask) as caught:
+            call()
+        messages[where] = str(caught.value)
+        assert isinstance(caught.value, ParamError), where  # the pipeline reports it as a bad parameter
+        assert "'nope'" in messages[where] and re.search(this_run, messages[where]), (where, messages[where])
+    assert messages["check_tasks"].startswith("unknown tasks 'nope', 'nix'; ")
+    assert messages["load_task"].startswith("unknown task 'nope'; ")
+    assert messages["ablation grid, tasks"].startswith("tasks: unknown task 'nope'; ")
+    assert messages["ablation grid, grid_tasks"].startswith("grid_tasks: unknown task 'nope'; ")

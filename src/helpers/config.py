@@ -8,7 +8,7 @@ notebook's next cell calls its :meth:`StepRules.check`, and the runner calls the
 check on every step of a profile before the first step runs. Both raise
 :class:`ParamError` naming the parameter, its value and what was expected.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-profiles`.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ redo hours of work). Every key that depends on library versions includes the loc
 - :func:`frozen_weights_keys`, a frozen prefix's stored states: the frozen weights, the
   level, the lock file.
 
-Explained in the book's appendix {ref}`pipeline-caches`.
+Explained in the book: {ref}`pipeline-steps` and {ref}`pipeline-caches`.
 """
 
 from __future__ import annotations

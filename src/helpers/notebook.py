@@ -1,6 +1,6 @@
 """Small conveniences every chapter notebook uses: parameter collection and glue.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-profiles`.
 """
 
 from __future__ import annotations

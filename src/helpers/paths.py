@@ -4,7 +4,7 @@ Every artifact of this book is written to a temporary sibling first and renamed 
 place only when complete, so an interrupted or failed step never leaves a half-written
 file or folder that a later run would mistake for a finished one.
 
-Explained in the book's chapter "How this book runs" (the *pipeline* appendix).
+Explained in the book: {ref}`pipeline-steps` and {ref}`pipeline-caches`.
 """
 
 from __future__ import annotations

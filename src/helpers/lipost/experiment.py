@@ -7,7 +7,7 @@ the model; the ablation grid calls it once per variant, scoring in memory. What 
 computes is therefore its settings, its scoring spec, the code this module can execute and
 the data (see :func:`helpers.fingerprint.variant_key`), never a notebook's prose.
 
-Explained in the book's chapter {ref}`lipost-training`.
+Explained in the book: {ref}`lipost-training`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ this run; the environment page from the step records, the lock file, the data ha
 the machine and the last ``make bench``; the front page's claim table from the
 best-practices chapter's ``results/claims.csv``.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-generated-pages`.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def environment_markdown(root: Path, profile: str, part_names: list[str]) -> str
     lock = root / "requirements.lock"
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
                f"{platform.python_version()}, {platform.system()} {platform.release()}")
-    out = ["# Environment and speed\n",
+    out = ["(environment)=\n# Environment and speed\n",
            f"**Machine of this run.** {machine}.\n",
            f"**Packages.** The full pinned set is `requirements.lock` ({len(lock.read_text().splitlines())} pins, "
            f"SHA-256 `{hashlib.sha256(lock.read_bytes()).hexdigest()[:16]}`); the ones the book leans on:\n",
@@ -170,10 +170,13 @@ def _levers(bench: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lever", "status", "measured gain (last `make bench`)"])
 
 
+LEVERS_HEADING = "(environment-speed-levers)=\n## Speed levers\n\n"  # a label docstrings cite
+
+
 def _bench_section(root: Path) -> str:
     path = root / "runs" / "bench" / "bench.json"
     if not path.exists():
-        return "## Speed levers\n\n(No `make bench` figures yet on this machine.)\n"
+        return LEVERS_HEADING + "(No `make bench` figures yet on this machine.)\n"
     bench = json.loads(path.read_text())
     rows = [("matrix-multiply peak (fp32, GFLOP/s)", f"{bench['matmul_peak_gflops']:.1f}"),
             ("training, achieved GFLOP/s", f"{bench['train_gflops']:.1f}"),
@@ -184,7 +187,7 @@ def _bench_section(root: Path) -> str:
     for key, value in (bench.get("encode") or {}).items():
         rows.append((f"encoding: {key.replace('_', ' ')}", f"{value:.1f}"))
     table = pd.DataFrame(rows, columns=["figure", "value"])
-    return ("## Speed levers\n\n" + _md_table(_levers(bench)) + "\n\n"
+    return (LEVERS_HEADING + _md_table(_levers(bench)) + "\n\n"
             f"Last `make bench` on this machine ({bench['measured']}, profile `{bench['profile']}`):\n\n"
             + _md_table(table) + "\n")
 

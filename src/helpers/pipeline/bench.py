@@ -20,7 +20,7 @@ Prints, for the profile's training settings (medians over repeats):
 Writes the same figures to ``runs/bench/bench.json`` (atomically). Figures from a shared,
 noisy machine: compare ratios, and medians across runs.
 
-Explained in the book's appendix "Environment and speed".
+Explained in the book: {ref}`environment-speed-levers`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ empty one), and runs ``jupyter-book build`` with execution off and warnings as e
 so a missing or failed notebook fails the build. The HTML lands in
 ``runs/<profile>/book/_build/html``.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-book`.
 """
 
 from __future__ import annotations

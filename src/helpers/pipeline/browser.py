@@ -8,7 +8,7 @@ screenshot of each page is saved beside the build.
 
 Usage: ``python -m helpers.pipeline.browser --profile ci`` (after the book is built).
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-checks`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ notebook imports are followed through every ``import`` statement in their source
 (function-level imports included, and each package's ``__init__``) to a closed set of
 files; the step fingerprint hashes exactly those.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-steps`.
 """
 
 from __future__ import annotations

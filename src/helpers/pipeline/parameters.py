@@ -10,7 +10,7 @@ runner gives itself (``run_dir``, ``profile``, ``seed``), and a value its part's
 registry (``helpers.<part>.parameters``, the rules the notebook's validation cell
 applies) refuses. A bad profile thus fails in seconds, not after the steps before it.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-profiles`.
 """
 
 from __future__ import annotations

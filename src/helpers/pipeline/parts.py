@@ -6,7 +6,7 @@ its block ``parts: <name>:`` in every profile and its run folder
 Parts run in this order and each part's steps chain within the part only, so a change
 to one part never re-runs another.
 
-Explained in the book's appendix {ref}`pipeline-parts`.
+Explained in the book: {ref}`pipeline-parts`.
 """
 
 from __future__ import annotations

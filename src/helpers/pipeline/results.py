@@ -4,7 +4,7 @@ Each step writes its own rows to ``results/steps/<step>.csv`` (replaced, never a
 when the step re-runs) and the runner concatenates them into ``metrics.csv``. Columns:
 ``run, model, task, lang, metric, value, n, seed`` (+ ``step``).
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-results`.
 """
 
 from __future__ import annotations

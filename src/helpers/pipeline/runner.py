@@ -16,7 +16,7 @@ The executed notebook is written to a temporary file and renamed only after succ
 the step's record (``runs/<profile>/<part>/steps/<step>.json``, with its wall time) is
 written last, so an interrupted step never counts as done.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-steps`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ language is asked for. A difference counts as a win or a loss only when it excee
 *spread*: the two runs' seed standard deviations combined (``sqrt(sd_a^2 + sd_b^2)``);
 otherwise it is a tie. With a single seed the spread is 0 and the chapter says so.
 
-Explained in the book's chapter "Ablations" (section *Reading the numbers*).
+Explained in the book: {ref}`lipost-ablations`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ seed, and a readable ``run`` id (``single:topic``, ``loo:search``, ``lang:en-onl
 ``frac:0.25``). :func:`expand_grid` builds the whole list from a small spec and refuses a
 bad spec with a message that names the offending entry, before anything runs.
 
-Explained in the book's chapter "Ablations" (section *The grid*).
+Explained in the book: {ref}`lipost-ablations-grid`.
 """
 
 from __future__ import annotations
@@ -195,14 +195,14 @@ def grid_from_params(params: dict, data_dir) -> Grid:
     import json
     from pathlib import Path
 
-    from helpers.lipost.data.store import load_manifest, load_task
+    from helpers.lipost.data.store import check_tasks, load_manifest, load_task
     from helpers.lipost.models import model_path
 
     base = base_settings(params)
     manifest = load_manifest(Path(data_dir))
-    unknown = [t for t in base["tasks"] if t not in manifest]
-    if unknown:
-        raise ParamError(f"tasks: unknown task(s) {unknown}; this run has {sorted(manifest)}")
+    check_tasks(base["tasks"], manifest, "tasks")
+    if isinstance(params.get("grid_tasks"), list):  # its other errors are expand_grid's
+        check_tasks(params["grid_tasks"], manifest, "grid_tasks")
     languages = sorted({lang for t in base["tasks"] for lang in load_task(Path(data_dir), t)["train"].unique("lang")
                         if "-" not in lang})
     config = Path(model_path(base["base_model"])) / "config.json"

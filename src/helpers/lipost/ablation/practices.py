@@ -6,7 +6,7 @@ chapter (claim 4). :func:`practice_table` states one practice per measured quest
 evidence behind it and how strong that evidence is: *strong* when it holds over several
 seeds beyond their spread, *suggestive* when it rests on one seed, *mixed* otherwise.
 
-Explained in the book's chapter "Best practices".
+Explained in the book: {ref}`lipost-best-practices`.
 """
 
 from __future__ import annotations

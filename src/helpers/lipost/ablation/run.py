@@ -9,7 +9,7 @@ lock file and the data) is unchanged is reused; so a change to a chapter's prose
 code training cannot execute, retrains nothing. Variants run one after another in the
 chapter's own process, sharing the base model read once and the frozen-prefix cache.
 
-Explained in the book's chapter {ref}`lipost-ablations-how-it-runs`.
+Explained in the book: {ref}`lipost-ablations-how-it-runs`.
 """
 
 from __future__ import annotations

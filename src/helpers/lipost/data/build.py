@@ -4,7 +4,7 @@
 hashes, bring-your-own files) run before anything is written; the dataset folder is then
 written in one atomic step (:func:`helpers.lipost.data.store.save_tasks`).
 
-Explained in the book's chapter "Data construction".
+Explained in the book: {ref}`lipost-data`.
 """
 
 from __future__ import annotations

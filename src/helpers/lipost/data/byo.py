@@ -15,7 +15,7 @@ split    no        ``train``/``validation``/``test``; default: seeded hash of an
 Every problem is reported with the file, the row (1-based line for JSONL/CSV, with the
 header as line 1 for CSV) and what was expected, before anything is written.
 
-Explained in the book's chapter "Data construction" (section *Bring your own task*).
+Explained in the book: {ref}`lipost-data-bring-your-own-task`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The dataset card written beside the saved tasks (``runs/<profile>/data/README.md``).
 
-Explained in the book's chapter "Data construction" (section *What is saved*).
+Explained in the book: {ref}`lipost-data-what-is-saved`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ string matching and every model scores ~1.0 on it. Masking each content word of 
 title (whole words, any case) turns the task into "find the text that is about X",
 which is what a search query asks.
 
-Explained in the book's chapter "Data construction" (section *Giving tasks headroom*).
+Explained in the book: {ref}`lipost-data-giving-tasks-headroom`.
 """
 
 from __future__ import annotations

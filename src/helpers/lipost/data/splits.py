@@ -6,7 +6,7 @@ in one language). A whole component goes to one split, so an article, its transl
 and its storyline neighbours never sit on both sides of the train/test line. The split
 of a component is a pure function of the seed and the component's smallest key.
 
-Explained in the book's chapter "Data construction" (section *Splits*).
+Explained in the book: {ref}`lipost-data-splits`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Descriptive tables of the built tasks (lengths in tokens, label counts).
 
-Explained in the book's chapter "Data construction" (section *What the data looks like*).
+Explained in the book: {ref}`lipost-data-what-it-looks-like`.
 """
 
 from __future__ import annotations

@@ -4,15 +4,38 @@ The folder holds one ``DatasetDict`` per task (Arrow), ``tasks.json`` (each task
 prompts and whether it is in-domain), ``raw_sha256.json`` and the dataset card
 ``README.md``. It is written as a whole through a temporary folder and one rename.
 
-Explained in the book's chapter "Data construction" (section *What is saved*).
+A task name the folder does not hold is one error wherever it is met (loading a task,
+evaluating, the ablation grid): :class:`UnknownTask`, raised by :func:`check_tasks`,
+naming the task and the tasks this run has.
+
+Explained in the book: {ref}`lipost-data-what-is-saved`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
+from helpers.config import ParamError
 from helpers.paths import atomic_dir
+
+
+class UnknownTask(ParamError):
+    """A task name that the run's data (its ``tasks.json``) does not hold."""
+
+
+def check_tasks(names: Iterable[str], manifest: dict, parameter: str | None = None) -> list[str]:
+    """``names`` as a list, or :class:`UnknownTask` naming those ``manifest`` lacks and the
+    tasks it has; ``parameter`` (the setting the names came from) leads the message."""
+    names = list(names)
+    unknown = [name for name in names if name not in manifest]
+    if unknown:
+        which = ", ".join(repr(name) for name in unknown)
+        lead = f"{parameter}: " if parameter else ""
+        raise UnknownTask(f"{lead}unknown task{'s' if len(unknown) > 1 else ''} {which}; "
+                          f"this run has {sorted(manifest)}")
+    return names
 
 
 def save_tasks(data_dir: Path, task_dicts: dict, manifest: dict, card: str, raw_sha256: dict) -> None:
@@ -37,10 +60,8 @@ def load_manifest(data_dir: Path) -> dict:
 
 
 def load_task(data_dir: Path, name: str):
-    """Load one task's ``DatasetDict``."""
+    """Load one task's ``DatasetDict`` (:class:`UnknownTask` if the run has no such task)."""
     from datasets import load_from_disk
 
-    manifest = load_manifest(data_dir)
-    if name not in manifest:
-        raise KeyError(f"unknown task {name!r}; this run has {sorted(manifest)}")
+    check_tasks([name], load_manifest(data_dir))
     return load_from_disk(str(Path(data_dir) / name))

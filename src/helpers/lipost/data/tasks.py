@@ -5,7 +5,7 @@ Every task is a table of (``anchor``, ``positive``) pairs with ``lang``, ``label
 :data:`TASK_KINDS`). In-domain tasks come from Wikipedia vital-article summaries;
 ``bbc_*`` tasks come from BBC News and are never trained on (out-of-domain zero-shot).
 
-Explained in the book's chapter "Data construction".
+Explained in the book: {ref}`lipost-data-tasks`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ the native name (an English article is paired with "Geography", a French one wit
 (it holds the articles the list's editors left unfiled) and is left out of the topic task;
 those articles still serve every other task.
 
-Explained in the book's chapter "Data construction" (section *The topic task*).
+Explained in the book: {ref}`lipost-data-topic-task`.
 """
 
 from __future__ import annotations

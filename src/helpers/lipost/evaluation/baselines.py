@@ -4,7 +4,7 @@
 English), ``all-mpnet-base-v2`` (general-purpose, our stand-in for OpenAI's embeddings)
 and ``tfidf`` (lexical overlap).
 
-Explained in the book's chapter "Baselines".
+Explained in the book: {ref}`lipost-baselines`.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ coordinates tells whether training used the small size as well as a linear map f
 after the fact could; comparing PCA-``d`` with the full size tells what any linear
 ``d``-dimensional compression of that model loses.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Why 50
-dimensions cost retrieval quality*).
+Explained in the book: {ref}`lipost-training-why-50-dimensions`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ An *encoder* is anything with ``name`` and ``encode(texts, role) -> np.ndarray``
 it). :class:`SentenceTransformerEncoder` wraps a sentence-transformers model and caches
 each call's result under the cache folder, so unchanged models and data are encoded once.
 
-Explained in the book's chapter "Baselines" (section *How we measure*).
+Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
 from __future__ import annotations
@@ -27,18 +27,13 @@ class Encoder(Protocol):
     def encode(self, texts: list[str], role: str) -> np.ndarray: ...
 
 
-def folder_fingerprint(path: str | Path) -> str:
-    """The embedding-cache key of a model folder (:func:`helpers.fingerprint.model_key`)."""
-    return model_key(path)
-
-
 class SentenceTransformerEncoder:
     """A ``SentenceTransformer`` as an :class:`Encoder`, with an embedding cache.
 
     Args:
         model: the loaded model.
         name: how results name it (the ``model`` column of ``metrics.csv``).
-        fingerprint: identifies the weights for the cache (see :func:`folder_fingerprint`);
+        fingerprint: identifies the weights for the cache (see :func:`helpers.fingerprint.model_key`);
             ``None`` disables the cache.
         max_seq_length: truncation length used for encoding.
         batch_size: encoding batch size.
@@ -127,7 +122,7 @@ def load_encoder(name: str, max_seq_length: int = 128, truncate_dim: int | None 
     from helpers.lipost.models import load_model, model_path
 
     model = load_model(name)
-    fingerprint = folder_fingerprint(model_path(name)) + (f"-prefix{prefix_level}" if prefix_level else "")
+    fingerprint = model_key(model_path(name)) + (f"-prefix{prefix_level}" if prefix_level else "")
     prefix_cache = None
     if prefix_level:
         from helpers.lipost.training.frozen_cache import FrozenPrefixCache

@@ -1,6 +1,6 @@
 """Numbers behind the embedding pictures: cluster quality, translation cosines, neighbours.
 
-Explained in the book's chapter "Embedding visualizations".
+Explained in the book: {ref}`lipost-visualizations`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ All similarity is cosine; inputs are L2-normalised here, so a dot product is a c
   how often anchor->positive is closer than anchor->random negative (and its ROC-AUC);
 * :func:`label_accuracy` - zero-shot classification by the nearest label-name embedding.
 
-Explained in the book's chapter "Baselines" (section *How we measure*).
+Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Shape metric rows into the tables chapters show.
 
-Explained in the book's chapter "Baselines" (section *How we measure*).
+Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
 from __future__ import annotations

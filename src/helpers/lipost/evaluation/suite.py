@@ -13,7 +13,7 @@ Per task kind (see :data:`helpers.lipost.data.tasks.TASK_KINDS`):
   ``probe_accuracy`` (logistic regression on the model's own train-split embeddings);
 * every task: ``triplet_accuracy`` and ``pair_auc`` with one seeded random negative.
 
-Explained in the book's chapter "Baselines" (section *How we measure*).
+Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.lipost.data.store import load_manifest, load_task
+from helpers.lipost.data.store import check_tasks, load_manifest, load_task
 from helpers.lipost.evaluation import metrics
 
 MAIN_METRIC = {"retrieval": "mrr@10", "group": "mrr@10", "label": "label_accuracy"}
@@ -160,10 +160,7 @@ def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, spli
     and as many others): a cheap estimate for validation during training.
     """
     manifest = load_manifest(Path(data_dir))
-    tasks = list(manifest) if tasks is None else tasks
-    unknown = [t for t in tasks if t not in manifest]
-    if unknown:
-        raise KeyError(f"unknown task(s) {unknown}; this run has {sorted(manifest)}")
+    tasks = list(manifest) if tasks is None else check_tasks(tasks, manifest)
     emb = _Embedder(encoder)
     rows: list[dict] = []
     for task in tasks:

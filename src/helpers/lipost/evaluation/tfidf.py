@@ -4,7 +4,7 @@ Fitted on the texts it is asked to encode plus the task's training texts it is g
 word unigrams and bigrams and sublinear term frequency. Cosine between TF-IDF vectors is
 the classic lexical-overlap score, so anything a neural model adds shows against it.
 
-Explained in the book's chapter "Baselines".
+Explained in the book: {ref}`lipost-baselines`.
 """
 
 from __future__ import annotations

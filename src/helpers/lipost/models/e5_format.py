@@ -6,7 +6,7 @@ vocabulary and normalisation map. This module parses that file and returns a
 transformers ``BertModel`` state dict, the model's hyper-parameters and the vocabulary,
 so :mod:`helpers.lipost.models.materialize` can write a standard Hugging Face folder.
 
-Explained in the book's chapter "Data construction" (section *Models, offline*).
+Explained in the book: {ref}`pipeline-models`.
 """
 
 from __future__ import annotations

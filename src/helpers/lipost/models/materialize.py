@@ -14,7 +14,7 @@ Any other name is treated as a local folder or, only with ``allow_download=True`
 a Hugging Face Hub id. Materialisation writes to a temporary folder and renames it,
 so concurrent or interrupted calls never leave a broken cache entry.
 
-Explained in the book's chapter "Data construction" (section *Models, offline*).
+Explained in the book: {ref}`pipeline-models`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ profile before the first step runs (:mod:`helpers.pipeline.parameters`). A modul
 step keeps each notebook's fingerprint to the code it runs: the data step does not
 depend on the training settings' rules.
 
-Explained in the book's appendix "How this book runs".
+Explained in the book: {ref}`pipeline-profiles`.
 """
 
 from __future__ import annotations

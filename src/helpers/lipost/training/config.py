@@ -1,6 +1,6 @@
 """Every setting of a training run in one visible place, each default written once (nanoGPT-style).
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Settings*).
+Explained in the book: {ref}`lipost-training`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Pair tasks keep ``anchor`` and ``positive``; label and group tasks add an intege
 ``label`` column (sentence-transformers passes a column named ``label`` to the loss as
 ``labels``). The e5 prompts of each task's columns become the trainer's ``prompts``.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Data*).
+Explained in the book: {ref}`lipost-training-model-and-losses`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.config import ParamError
-from helpers.lipost.data.store import load_manifest, load_task
+from helpers.lipost.data.store import check_tasks, load_manifest, load_task
 
 PROMPT_TEXT = {"query": "query: ", "passage": "passage: "}
 
@@ -26,10 +26,9 @@ def training_sets(data_dir: Path, tasks: list[str], batch_size: int, max_pairs: 
     """
     manifest = load_manifest(data_dir)
     keep = set(languages or [])
+    check_tasks(tasks, manifest, "tasks")
     out = {}
     for task in tasks:
-        if task not in manifest:
-            raise ParamError(f"unknown task {task!r}; this run's data has {sorted(manifest)}")
         if not manifest[task]["trainable"]:
             raise ParamError(f"task {task!r} is out-of-domain (zero-shot only) and is never trained on")
         dsd = load_task(data_dir, task)

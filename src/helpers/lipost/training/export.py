@@ -6,7 +6,7 @@ normalisation and the e5 prompts (``prompt_name="query"`` / ``"passage"``). Its 
 says how this book made it: base model, tasks and their sizes, every training setting,
 and the evaluation table of the run; ``lipost_training.json`` holds the same as data.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Export*).
+Explained in the book: {ref}`lipost-training-export`.
 """
 
 from __future__ import annotations
@@ -76,21 +76,24 @@ def add_evaluation(path: Path, evaluation: pd.DataFrame) -> None:
     atomic_write_text(card, f"{head}{EVAL_MARKER}\n{evaluation.to_markdown()}{citation}")
 
 
-def load_exported(path: Path, with_cache: bool = True):
-    """Reload an exported model, with its frozen bottom layers served from the frozen-prefix
-    cache (as in training) when ``with_cache``; returns ``(model, cache or None)``."""
+def load_exported(path: Path, name: str, max_seq_length: int, with_cache: bool = True):
+    """An exported model as an encoder of the suite (a
+    :class:`~helpers.lipost.evaluation.SentenceTransformerEncoder` named ``name``), with the
+    embedding cache keyed by its files, and its frozen bottom layers served from the
+    frozen-prefix cache (as in training) when ``with_cache``."""
     from sentence_transformers import SentenceTransformer
 
+    from helpers.fingerprint import model_key
+    from helpers.lipost.evaluation import SentenceTransformerEncoder
+    from helpers.lipost.models.materialize import default_device
     from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 
     path = Path(path)
     if not (path / "modules.json").exists():
         raise FileNotFoundError(f"{path} holds no exported model: run the training chapter (03_training) first")
-    from helpers.lipost.models.materialize import default_device
-
     model = SentenceTransformer(str(path), device=default_device())
     settings = json.loads((path / "lipost_training.json").read_text())["training"]
     layers = settings.get("frozen_cache_layers", -1)
     layers = settings.get("freeze_layers", 0) if layers < 0 else layers
-    cache = FrozenPrefixCache(model, layers).attach() if with_cache and layers else None
-    return model, cache
+    cache = FrozenPrefixCache(model, layers) if with_cache and layers else None
+    return SentenceTransformerEncoder(model, name, model_key(path), max_seq_length=max_seq_length, prefix_cache=cache)

@@ -16,7 +16,7 @@ variants of a run that share texts (the ablation grid) compute each prefix once.
 missing at level ``k`` starts from the highest lower level stored for the same weights,
 and keeps what it passes at those levels: variants that freeze fewer layers find them.
 
-Explained in the book's appendix "Environment and speed" (section *Levers*).
+Explained in the book: {ref}`pipeline-ablation-variants` and {ref}`environment-speed-levers`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ rows of a batch share a label, so their positives are the *same* text or a text 
 just as right. Plain MultipleNegativesRankingLoss would treat those as negatives and ask
 the model to separate a summary from its own topic name. This loss masks them out.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Losses*).
+Explained in the book: {ref}`lipost-training-model-and-losses`.
 """
 
 from __future__ import annotations

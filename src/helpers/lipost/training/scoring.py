@@ -1,6 +1,6 @@
 """Score a trained model with the book's suite at each of its embedding sizes.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Evaluation*).
+Explained in the book: {ref}`lipost-training-evaluation`.
 """
 
 from __future__ import annotations

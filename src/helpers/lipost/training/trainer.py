@@ -11,7 +11,7 @@ maps the embedding to a smaller size. Checkpoints are saved every ``save_steps``
 on the same folder resumes from the last one. Per-task losses go to ``train_log.csv`` and
 TensorBoard (``tb/``).
 
-Explained in the book's chapter "Multi-task contrastive training".
+Explained in the book: {ref}`lipost-training-model-and-losses`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Periodic validation during training: the book's suite on a sample of the validation split.
 
-Explained in the book's chapter "Multi-task contrastive training" (section *Logged while it runs*).
+Explained in the book: {ref}`lipost-training-model-and-losses`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Figures of the ablation chapter: transfer heatmap, seeded bars, size, cost and data curves.
 
-Explained in the book's chapter "Ablations".
+Explained in the book: {ref}`lipost-ablations`.
 """
 
 from __future__ import annotations

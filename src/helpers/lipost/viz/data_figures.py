@@ -1,7 +1,7 @@
 """Figures of chapter 1 (data construction): sizes, text lengths, label distributions.
 
 Each function takes a tidy DataFrame and returns a matplotlib ``Figure``.
-Explained in the book's chapter "Data construction".
+Explained in the book: {ref}`lipost-data-what-it-looks-like` and {ref}`lipost-data-headroom-check`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """UMAP maps of embeddings, before and after fine-tuning, and the cross-lingual views.
 
-Explained in the book's chapter "Embedding visualizations".
+Explained in the book: {ref}`lipost-visualizations`.
 """
 
 from __future__ import annotations

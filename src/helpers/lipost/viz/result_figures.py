@@ -1,6 +1,7 @@
 """Figures of result tables (chapters 2 and 3): main metric per task and model, training curves.
 
-Explained in the book's chapters "Baselines" and "Multi-task contrastive training".
+Explained in the book: {ref}`lipost-baselines-comparison`, {ref}`lipost-training-model-and-losses`
+and {ref}`lipost-training-headline-table`.
 """
 
 from __future__ import annotations
