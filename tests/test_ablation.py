@@ -172,3 +172,16 @@ def test_a_variant_is_reused_until_what_it_computes_changes(small_data, tmp_path
     changed = run_variant(root, variant, variant_settings(variant, {**tiny, "lr": 3e-4}), scoring, folder,
                           small_data.data_dir, logs.append)
     assert not changed["reused"] and changed["key"] != first["key"]
+
+
+def test_data_size_without_a_cap_takes_fractions_of_the_smallest_task():
+    uncapped = {**BASE, "max_pairs_per_task": 0}
+    spec = {**SPEC, "questions": ["data_size"], "fractions": [0.25, 0.5]}
+    caps = {v.run: v.overrides["max_pairs_per_task"] for v in expand_grid(spec, ["en"], uncapped, 12, 400)
+            if v.question == "data_size"}
+    assert caps == {"frac:0.25": 100, "frac:0.5": 200}
+    capped = {v.run: v.overrides["max_pairs_per_task"] for v in expand_grid(spec, ["en"], BASE, 12, 400)
+              if v.question == "data_size"}
+    assert capped == {"frac:0.25": 50, "frac:0.5": 100}  # of the base cap (200), not of the task
+    with pytest.raises(ParamError, match="data_size needs"):
+        expand_grid(spec, ["en"], uncapped, 12)
