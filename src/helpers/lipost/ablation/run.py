@@ -74,6 +74,7 @@ def run_variant(root: Path, variant: Variant, settings: TrainConfig, scoring: Sc
     log(f"  {variant.run} (seed {variant.seed}): training ...")
     start = time.time()
     outcome = train_and_score(settings, data_dir, folder / "training", scoring)
+    shutil.rmtree(folder / "training" / "checkpoints", ignore_errors=True)  # never resumed: the trainer's empty folder
     atomic_write_text(folder / "summary.json", json.dumps(outcome.summary, indent=1))
     atomic_write_text(folder / "rows.csv", pd.DataFrame(outcome.rows).to_csv(index=False))
     record = _record(variant, key, time.time() - start, settings, scoring)
