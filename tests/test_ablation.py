@@ -166,6 +166,7 @@ def test_a_variant_is_reused_until_what_it_computes_changes(small_data, tmp_path
     record = json.loads((folder / "variant.json").read_text())
     assert not first["reused"] and record["settings"]["steps"] == 2 and record["settings"]["save_steps"] == 0
     assert (folder / "training" / "train_log.csv").exists() and (folder / "summary.json").exists()
+    assert not (folder / "training" / "checkpoints").exists()  # never resumed: no checkpoints kept
     again = run_variant(root, variant, variant_settings(variant, tiny), scoring, folder, small_data.data_dir,
                         logs.append)
     assert again["reused"] and "unchanged, reused" in logs[-1]
