@@ -34,7 +34,7 @@ PARTS: tuple[Part, ...] = (
     Part("lipost", "Part I · LiPost", "LiPost: multi-task contrastive post embeddings (arXiv 2405.11344)"),
     Part("jps", "Part II · Joint Policy Search", "Joint Policy Search for multi-agent collaboration with "
          "imperfect information (NeurIPS 2020)"),
-    Part("students", "Part III · Student specialization", "Student specialization in deep ReLU networks with "
+    Part("specialization", "Part III · Student specialization", "Student specialization in deep ReLU networks with "
          "finite width and input dimension (ICML 2020)"),
 )
 PART_NAMES = tuple(p.name for p in PARTS)
