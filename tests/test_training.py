@@ -116,6 +116,8 @@ def test_tiny_run_logs_losses_and_improves_toy_task(trained, small_data):
     result, out = trained
     log = pd.read_csv(out / "train_log.csv")
     assert {"loss/description", "loss/topic", "lr"} <= set(log.columns) and len(log) == 6
+    # the optimisation steps alone are timed, and are part of (not all of) the training's wall time
+    assert result.timed_steps == result.steps and 0 < result.step_seconds < result.seconds
     # the toy task: picking the topic name of training summaries (MiniLM starts far from 1.0)
     train = load_from_disk(str(small_data.data_dir / "topic"))["train"].select(range(200))
     names = sorted(set(train["positive"]))

@@ -88,7 +88,8 @@ class Outcome:
 def summarise(result: TrainResult, settings: TrainConfig) -> dict:
     """The training summary a variant's record keeps (JSON-ready)."""
     return {"train_seconds": round(result.seconds, 1), "steps": result.steps,
-            "sec_per_step": result.seconds / max(result.steps, 1), "tokens": result.tokens,
+            "sec_per_step": result.seconds / max(result.steps, 1),
+            "sec_per_optimiser_step": result.step_seconds / max(result.timed_steps, 1), "tokens": result.tokens,
             "padded_tokens": result.padded_tokens, "trainable_params": result.trainable_params,
             "train_pairs": sum(result.train_sizes.values()), "freeze_layers": settings.freeze_layers,
             "cache": result.prefix_stats}

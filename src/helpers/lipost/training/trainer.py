@@ -101,6 +101,24 @@ class LossLog(TrainerCallback):
             writer.writerow(row)
 
 
+class StepTimer(TrainerCallback):
+    """Sums the wall time of the optimisation steps alone (forward, backward, optimiser),
+    from each step's start to its end: not the batches' collation before it, nor the
+    validations, checkpoints and logs between steps, which the training's total includes."""
+
+    def __init__(self) -> None:
+        self.seconds, self.steps, self._began = 0.0, 0, None
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        self._began = time.perf_counter()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self._began is not None:
+            self.seconds += time.perf_counter() - self._began
+            self.steps += 1
+            self._began = None
+
+
 class StopAfter(TrainerCallback):
     """Stop training after ``step`` optimiser steps (used to test resuming)."""
 
@@ -180,6 +198,8 @@ class TrainResult:
     padded_tokens: int  # positions encoded, padding included, likewise
     peak_rss_mb: float  # peak resident memory of the process so far
     prefix_stats: dict | None = None  # the frozen-prefix cache's counters in this session (None: no cache)
+    step_seconds: float = 0.0  # of ``seconds``, the optimisation steps alone (StepTimer), this session
+    timed_steps: int = 0  # the steps ``step_seconds`` covers (this session's)
 
 
 def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
@@ -236,7 +256,8 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
         eval_steps=cfg.eval_steps or None, dataloader_drop_last=True, use_cpu=not torch.cuda.is_available(),
         disable_tqdm=False, save_only_model=False,
     )
-    callbacks = [LossLog(out_dir / "train_log.csv", sink, out_dir / "tb")]
+    timer = StepTimer()
+    callbacks = [LossLog(out_dir / "train_log.csv", sink, out_dir / "tb"), timer]
     if stop_after:
         callbacks.append(StopAfter(stop_after))
     os.environ["TENSORBOARD_LOGGING_DIR"] = str(out_dir / "tb")  # read by transformers' TB callback
@@ -253,7 +274,8 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
                        trainable_params=trainable, train_sizes={t: len(d) for t, d in train.items()},
                        resumed_from=last, tokens=total["tokens"], padded_tokens=total["padded"],
                        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                       prefix_stats=cache.stats() if cache is not None else None)
+                       prefix_stats=cache.stats() if cache is not None else None,
+                       step_seconds=timer.seconds, timed_steps=timer.steps)
 
 
 def _add_to_summary(path: Path, part: dict) -> dict:
