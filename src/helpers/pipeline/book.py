@@ -14,6 +14,8 @@ Explained in the book: {ref}`pipeline-book`.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -49,6 +51,17 @@ def _prepare_notebooks(nb_dir: Path) -> None:
         nbformat.write(nb, path)
 
 
+def _static_files(part_name: str, run_dir: Path) -> list[tuple[Path, str]]:
+    """The files a part adds under the book's ``_static/`` (its optional module
+    ``helpers.<part>.book_assets``, function ``static_files(run_dir)``)."""
+    module = f"helpers.{part_name}.book_assets"
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # no package helpers.<part>
+        found = False
+    return importlib.import_module(module).static_files(run_dir) if found else []
+
+
 def toc(parts: dict[str, list[str]]) -> dict:
     """The table of contents: the front page, one caption per part that ran (its landing
     page, then its chapters as sections) and the shared appendices."""
@@ -63,7 +76,6 @@ def toc(parts: dict[str, list[str]]) -> dict:
 def stage(root: Path, profile: str) -> Path:
     """Copy config, prose and every part's executed notebooks of ``profile`` into one book folder."""
     from helpers.config import load_profile, part_steps
-    from helpers.lipost.ablation.run import RECORD_FILES
     from helpers.pipeline import appendix
 
     parts, data = {}, load_profile(profile, root)
@@ -92,13 +104,10 @@ def stage(root: Path, profile: str) -> Path:
         for chapter in chapters:
             shutil.copy(run_dir / "notebooks" / f"{chapter}.ipynb", target / name / f"{chapter}.ipynb")
         _prepare_notebooks(target / name)
-        for record in sorted((run_dir / "ablations").glob("*/variant.json")):
-            # each ablation variant's record, linked from the ablation chapter: settings, rows, training log
-            dest = target / "_static" / "ablations" / record.parent.name
-            dest.mkdir(parents=True, exist_ok=True)
-            for name in RECORD_FILES:
-                if (record.parent / name).exists():
-                    shutil.copy(record.parent / name, dest / Path(name).name)
+        for source, relative in _static_files(name, run_dir):  # e.g. Part I's ablation variants' records
+            dest = target / "_static" / relative
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, dest)
     (target / "_run.json").write_text(json.dumps({"profile": profile, "parts": list(parts)}))
     (target / "parameters.md").write_text(appendix.parameters_markdown(root, profile, list(parts)))
     (target / "environment.md").write_text(appendix.environment_markdown(root, profile, list(parts)))
