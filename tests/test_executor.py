@@ -25,4 +25,3 @@ def test_bad_settings_fail_before_any_job(tmp_path):
     with pytest.raises(ExecutorError, match="share a key"):
         run_jobs(jobs * 2, tmp_path)
     assert not list(tmp_path.iterdir())
-
