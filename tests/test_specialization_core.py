@@ -122,3 +122,21 @@ def test_teacher_aware_inputs_sit_at_the_boundaries():
 def test_bad_input_fails_before_training_with_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_verdicts_and_the_analysis_of_hand_made_records():
+    import pandas as pd
+
+    from helpers.specialization import analysis, claims
+
+    assert claims.verdict([True, True]) == "holds"
+    assert claims.verdict([True, False]) == "holds partly"
+    assert claims.verdict([False, False]) == "does not hold here"
+    record = {"seeds": [1], "m": 2, "decay": 1.0, "multi": 2,
+              "usefulness": [[0.99, 0.98, 0.3, 0.2]], "fanout": [[1.0, 0.8, 0.02, 0.5]]}
+    stats = analysis.lshape_stats(record).iloc[0]
+    assert stats["unspecialised"] == 2 and stats["low_fanout_share"] == 0.5 and stats["failures"] == 1
+    table = pd.DataFrame({"source": ["a"] * 4, "multi": [2] * 4, "size": [30, 60, 120, 240],
+                          "rho_mean": [0.5, 0.97, 0.9, 0.99]})
+    assert analysis.smallest_size(table, "a", 0.95) == 240  # reached at 60 but lost again at 120
+    assert analysis.smallest_size(table, "a", 0.999) == float("inf")

@@ -20,9 +20,10 @@ def setting(result: dict) -> str:
     return f"m={result['m']} p={result['decay']:g}"
 
 
-def lshape_stats(result: dict, relative: float = 0.1) -> pd.DataFrame:
+def lshape_stats(result: dict, absolute: float = 0.1, relative: float = 0.05) -> pd.DataFrame:
     """Per seed: how many students are un-specialised (best rho < 0.9), the share of those whose
-    fan-out is below ``relative`` x the seed's largest fan-out, their mean fan-out, and the
+    fan-out is near zero (below ``absolute``, or below ``relative`` x the seed's largest fan-out,
+    the brief's test), their mean fan-out, and the
     failures (best rho < 0.5 with fan-out > 0.3: a student that carries output weight but
     matches no teacher)."""
     rows = []
@@ -30,7 +31,8 @@ def lshape_stats(result: dict, relative: float = 0.1) -> pd.DataFrame:
         use, fan = np.asarray(use), np.asarray(fan)
         loose = use < SPECIALISED
         rows.append({"seed": seed, "unspecialised": int(loose.sum()),
-                     "low_fanout_share": float((fan[loose] < relative * fan.max()).mean()) if loose.any() else 1.0,
+                     "low_fanout_share": float(((fan[loose] < absolute) | (fan[loose] < relative * fan.max())).mean())
+                     if loose.any() else 1.0,
                      "fanout_unspecialised": float(fan[loose].mean()) if loose.any() else 0.0,
                      "failures": int(((use < 0.5) & (fan > 0.3)).sum()), "max_fanout": float(fan.max())})
     return pd.DataFrame(rows)
