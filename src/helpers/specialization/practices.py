@@ -12,7 +12,7 @@ import pandas as pd
 
 PRACTICES = [
     ("Over-realise: give a layer more nodes than the function needs (2x-5x); more of the target's units are "
-     "matched, sooner, and the extra nodes do not hurt the fit", [2, 5]),
+     "matched, sooner, and the extra nodes do not hurt the fit", [2, 8]),
     ("After training, prune by fan-out: nodes that matched nothing end with near-zero outgoing weight, so "
      "removing the lowest-fan-out nodes drops the un-specialised ones", [1, 7]),
     ("Train long enough for weak units: strong units are learned first, weak ones late; an early plateau "
