@@ -27,6 +27,7 @@ def lshape(configs: list[dict]):
         axis = axes[decays.index(result["decay"]), multis.index(result["multi"])]
         axis.scatter(np.ravel(result["usefulness"]), np.ravel(result["fanout"]), s=6, alpha=0.5)
         axis.set_xlim(0, 1.1)
+        axis.set_ylim(bottom=-0.05)  # the foot of the L sits at zero fan-out: keep zero in view
         axis.set_title(f"p={result['decay']:g}, {result['multi']}x (m={result['m']})", fontsize=9)
     for axis in axes[-1]:
         axis.set_xlabel("best correlation with a teacher")
@@ -128,6 +129,7 @@ def deep(result: dict):
         axes[0, 1 + layer].set_title(f"layer {layer}", fontsize=9)
         axes[0, 1 + layer].set_xlabel("best correlation")
         axes[0, 1 + layer].set_xlim(0, 1.05)
+        axes[0, 1 + layer].set_ylim(bottom=0)
     axes[0, 0].set_xscale("log")
     axes[0, 0].set_xlabel("training-set size N")
     axes[0, 0].set_ylabel("ρ_mean")
