@@ -1,0 +1,193 @@
+"""From the sweeps' records to numbers: per-seed statistics, result rows, and the tables
+the chapters show. Every function here reads the JSON the jobs returned.
+
+Explained in the book: {ref}`specialization-measures`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.specialization import measures
+
+SPECIALISED = 0.9
+"""A student whose best correlation with any teacher node is below this is 'un-specialised' (the L-shape's foot)."""
+
+
+def setting(result: dict) -> str:
+    """The configuration's name in result rows: ``m=10 p=1``."""
+    return f"m={result['m']} p={result['decay']:g}"
+
+
+def lshape_stats(result: dict, absolute: float = 0.1, relative: float = 0.05) -> pd.DataFrame:
+    """Per seed: how many students are un-specialised (best rho < 0.9), the share of those whose
+    fan-out is near zero (below ``absolute``, or below ``relative`` x the seed's largest fan-out,
+    the brief's test), their mean fan-out, and the
+    failures (best rho < 0.5 with fan-out > 0.3: a student that carries output weight but
+    matches no teacher)."""
+    rows = []
+    for seed, use, fan in zip(result["seeds"], result["usefulness"], result["fanout"], strict=True):
+        use, fan = np.asarray(use), np.asarray(fan)
+        loose = use < SPECIALISED
+        rows.append({"seed": seed, "unspecialised": int(loose.sum()),
+                     "low_fanout_share": float(((fan[loose] < absolute) | (fan[loose] < relative * fan.max())).mean())
+                     if loose.any() else 1.0,
+                     "fanout_unspecialised": float(fan[loose].mean()) if loose.any() else 0.0,
+                     "failures": int(((use < 0.5) & (fan > 0.3)).sum()), "max_fanout": float(fan.max())})
+    return pd.DataFrame(rows)
+
+
+def recovery(result: dict, epoch: int, threshold: float) -> np.ndarray:
+    """Seeds x teacher nodes: recovered (best eval rho > threshold) after ``epoch`` epochs."""
+    return np.asarray(result["best_eval"])[:, epoch] > measures.check_threshold(threshold)
+
+
+def two_layer_rows(results: list[dict], early_epoch: int, threshold: float) -> list[dict]:
+    """Result rows (one per configuration, seed and metric) of the two-layer sweep."""
+    rows = []
+    for result in results:
+        stats = lshape_stats(result)
+        final = recovery(result, -1, threshold)
+        early = recovery(result, min(early_epoch, len(result["eval_loss"][0]) - 1), threshold)
+        for index, seed in enumerate(result["seeds"]):
+            values = {"recovery_rate": final[index].mean(), "recovery_rate_early": early[index].mean(),
+                      "eval_loss": result["eval_loss"][index][-1],
+                      "best_corr_mean": float(np.mean(result["best_eval"][index][-1])),
+                      "fanout_unspecialised": stats["fanout_unspecialised"][index],
+                      "unspecialised_low_fanout_share": stats["low_fanout_share"][index],
+                      "failures": stats["failures"][index]}
+            rows += [{"run": setting(result), "model": f"{result['multi']}x", "task": "two-layer", "lang": "-",
+                      "metric": name, "value": float(value), "n": result["m"], "seed": seed}
+                     for name, value in values.items()]
+    return rows
+
+
+def recovery_by_index(results: list[dict], epoch: int, threshold: float) -> pd.DataFrame:
+    """Long table: decay, multi, teacher index (1 = strongest), recovery rate over seeds."""
+    rows = []
+    for result in results:
+        rate = recovery(result, epoch, threshold).mean(axis=0)
+        rows += [{"decay": result["decay"], "multi": result["multi"], "teacher": j + 1, "rate": float(value)}
+                 for j, value in enumerate(rate)]
+    return pd.DataFrame(rows)
+
+
+def loss_table(results: list[dict]) -> pd.DataFrame:
+    """log10 of the final eval loss, mean and std over seeds, decay x multi."""
+    rows = [{"decay": r["decay"], "multi": r["multi"], "log10_loss": float(np.log10(loss[-1]))}
+            for r in results for loss in r["eval_loss"]]
+    table = pd.DataFrame(rows).groupby(["decay", "multi"])["log10_loss"].agg(["mean", "std"]).reset_index()
+    return table
+
+
+def dynamics(result: dict, threshold: float) -> pd.DataFrame:
+    """Per seed: the Spearman correlation of time-to-recovery with teacher index, and how
+    many teacher nodes were recovered by the end (never-recovered ones rank last)."""
+    best = np.asarray(result["best_eval"])  # seeds x checkpoints x teachers
+    steps = np.arange(best.shape[1]) * result["steps_per_epoch"]
+    rows = []
+    for seed, series in zip(result["seeds"], best, strict=True):
+        times = measures.time_to_recovery(series, steps, threshold)
+        rows.append({"seed": seed, "spearman": measures.strong_first_spearman(times, steps[-1] + result[
+            "steps_per_epoch"]), "recovered": int(np.sum(~np.isnan(times))), "first_step": float(np.nanmin(times))
+                     if np.any(~np.isnan(times)) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def sample_complexity_table(results: list[dict]) -> pd.DataFrame:
+    """Long table: source, multi, size, seed, rho_mean, eval_loss, recovered."""
+    rows = []
+    for result in results:
+        for size, seed, rho, loss, rec in zip(result["sizes"], result["seeds"], result["rho_mean"],
+                                             result["eval_loss"], result["recovered"], strict=True):
+            rows.append({"source": result["source"], "multi": result["multi"], "size": size, "seed": seed,
+                         "rho_mean": rho, "eval_loss": loss, "recovered": rec})
+    return pd.DataFrame(rows)
+
+
+def smallest_size(table: pd.DataFrame, source: str, level: float, min_multi: int = 2) -> float:
+    """The smallest training-set size at which students of width >= ``min_multi`` reach a mean
+    (over seeds and widths) rho_mean >= ``level``, and stay there for every larger size; inf if never."""
+    part = table[(table["source"] == source) & (table["multi"] >= min_multi)]
+    means = part.groupby("size")["rho_mean"].mean().sort_index()
+    good = means >= level
+    for size in means.index:
+        if good.loc[size:].all():
+            return float(size)
+    return float("inf")
+
+
+def deep_table(result: dict) -> pd.DataFrame:
+    """Long table of the deep sweep's last checkpoint: size, seed, layer, rho_mean."""
+    last = result["history"][-1]["best"]
+    rows = []
+    for layer, per_pair in enumerate(last):
+        for size, seed, best in zip(result["sizes"], result["seeds"], per_pair, strict=True):
+            rows.append({"size": size, "seed": seed, "layer": layer, "rho_mean": float(np.mean(best))})
+    return pd.DataFrame(rows)
+
+
+def deep_lshape(result: dict, checkpoint: int = -1) -> pd.DataFrame:
+    """Students of the largest data size at one checkpoint: layer, seed, usefulness, generalised fan-out."""
+    stats = result["history"][checkpoint]
+    biggest = max(result["sizes"])
+    rows = []
+    for layer, (uses, fans) in enumerate(zip(stats["usefulness"], stats["fanout"], strict=True)):
+        for size, seed, use, fan in zip(result["sizes"], result["seeds"], uses, fans, strict=True):
+            if size == biggest:
+                rows += [{"layer": layer, "seed": seed, "usefulness": u, "fanout": f} for u, f in zip(use, fan,
+                                                                                                     strict=True)]
+    return pd.DataFrame(rows)
+
+
+def deep_rows(result: dict) -> list[dict]:
+    """Result rows of the deep sweep: rho_mean per layer, per size and seed, and the eval loss."""
+    rows = [{"run": f"N={row.size} layer={row.layer}", "model": f"{result['multi']}x", "task": "deep", "lang": "-",
+             "metric": "best_corr_mean", "value": row.rho_mean, "n": row.size, "seed": row.seed}
+            for row in deep_table(result).itertuples()]
+    rows += [{"run": f"N={size}", "model": f"{result['multi']}x", "task": "deep", "lang": "-", "metric": "eval_loss",
+              "value": loss, "n": size, "seed": seed}
+             for size, seed, loss in zip(result["sizes"], result["seeds"], result["eval_loss"], strict=True)]
+    return rows
+
+
+def digits_rows(result: dict) -> list[dict]:
+    """Result rows of the digits experiment: rho_mean per layer and test accuracy, per width and seed."""
+    rows = []
+    for multi, per_seed in result["rho_mean"].items():
+        for seed, layers, acc in zip(result["seeds"], per_seed, result["student_acc"][multi], strict=True):
+            rows += [{"run": f"layer={layer}", "model": f"{multi}x", "task": "digits", "lang": "-",
+                      "metric": "best_corr_mean", "value": value, "n": 360, "seed": seed}
+                     for layer, value in enumerate(layers)]
+            rows.append({"run": "test", "model": f"{multi}x", "task": "digits", "lang": "-", "metric": "accuracy",
+                         "value": acc, "n": 360, "seed": seed})
+    return rows
+
+
+def batchnorm_table(results: list[dict]) -> pd.DataFrame:
+    """Per BN layer (1 = lowest), pooled over seeds: channels, share with beta < 0, share with beta = 0."""
+    negative = np.sum([r["negative"] for r in results], axis=0)
+    zero = np.sum([r["zero"] for r in results], axis=0)
+    total = np.sum([r["total"] for r in results], axis=0)
+    return pd.DataFrame({"layer": np.arange(1, len(total) + 1), "channels": total,
+                         "negative_share": negative / total, "zero_share": zero / total})
+
+
+def batchnorm_rows(results: list[dict]) -> list[dict]:
+    """Result rows: per seed, the share of BN shifts below zero (all layers) and the test accuracy."""
+    rows = []
+    for r in results:
+        share = sum(r["negative"]) / sum(r["total"])
+        rows += [{"run": "bn-net", "model": "vgg-like", "task": "batchnorm", "lang": "-",
+                  "metric": "beta_negative_share", "value": share, "n": sum(r["total"]), "seed": r["seed"]},
+                 {"run": "bn-net", "model": "vgg-like", "task": "batchnorm", "lang": "-", "metric": "accuracy",
+                  "value": r["accuracy"], "n": 360, "seed": r["seed"]}]
+    return rows
+
+
+def sample_complexity_rows(table: pd.DataFrame) -> list[dict]:
+    """Result rows of the sample-complexity runs."""
+    return [{"run": f"{row.source} N={row.size}", "model": f"{row.multi}x", "task": "sample-complexity", "lang": "-",
+             "metric": metric, "value": float(getattr(row, metric)), "n": row.size, "seed": row.seed}
+            for row in table.itertuples() for metric in ("rho_mean", "eval_loss")]

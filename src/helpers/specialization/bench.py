@@ -1,0 +1,104 @@
+"""Part III's ``make bench``: batched-seed SGD against a plain one-seed-at-a-time PyTorch loop.
+
+For the two-layer students of the profile's chapter 1 (teacher size, seed count, batch,
+float64), it times ``steps`` SGD steps of every seed two ways, in turns (A B A B ...),
+both on one torch thread (these products are too small to gain from two):
+
+* batched: :func:`helpers.specialization.batched.sgd_step`, all seeds in one tensor
+  computation with the backward pass written out;
+* plain: for each seed in turn, an ``nn.Sequential(Linear, ReLU, Linear)`` trained with
+  autograd and ``torch.optim.SGD`` on the same batches, the loop one would write first.
+
+It reports seed-steps per second of each and their ratio per student width (the target is
+>= 5x), and checks the two give the same weights (a wrong fast loop is not a speed-up).
+Called by ``make bench`` (:mod:`helpers.pipeline.bench`).
+
+Explained in the book: {ref}`specialization-batched`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from helpers.config import load_profile
+from helpers.pipeline.bench import interleaved_medians
+from helpers.pipeline.parameters import notebook_defaults
+from helpers.pipeline.parts import notebook_path
+from helpers.specialization import batched
+from helpers.specialization.two_layer import _one_thread
+
+
+def _settings(profile: str, root: Path) -> dict:
+    """Chapter 1's parameters in ``profile``: the notebook's defaults with the profile's block over them."""
+    source = notebook_path(root, "specialization", "01_two_layer")
+    values = notebook_defaults(source)
+    block = load_profile(profile, root)["parts"].get("specialization", {})
+    values.update(block.get("01_two_layer") or {})
+    return values
+
+
+def _plain_models(students: batched.Students) -> list[nn.Sequential]:
+    models = []
+    for s in range(students.w1.shape[0]):
+        model = nn.Sequential(nn.Linear(students.w1.shape[2], students.w1.shape[1]), nn.ReLU(),
+                              nn.Linear(students.w1.shape[1], students.w2.shape[1])).double()
+        with torch.no_grad():
+            model[0].weight.copy_(students.w1[s])
+            model[0].bias.copy_(students.b1[s])
+            model[2].weight.copy_(students.w2[s])
+            model[2].bias.copy_(students.b2[s])
+        models.append(model)
+    return models
+
+
+def compare(seeds: int, n: int, d: int, c: int, batch_size: int, lr: float, steps: int, repeats: int) -> dict:
+    """Seed-steps per second, batched vs plain, for students of width ``n`` (medians of ``repeats``)."""
+    rngs = [np.random.default_rng([seed, n]) for seed in range(seeds)]
+    x = torch.from_numpy(np.stack([rng.normal(0, 1.5, size=(steps, batch_size, d)) for rng in rngs]))
+    y = torch.from_numpy(np.stack([rng.normal(0, 1.0, size=(steps, batch_size, c)) for rng in rngs]))
+    students = batched.init_students(rngs, n, d, c)
+    models = _plain_models(students)
+    optimisers = [torch.optim.SGD(model.parameters(), lr=lr) for model in models]
+
+    def run_batched() -> None:
+        for step in range(steps):
+            batched.sgd_step(students, x[:, step], y[:, step], lr)
+
+    def run_plain() -> None:
+        for s, (model, optimiser) in enumerate(zip(models, optimisers, strict=True)):
+            for step in range(steps):
+                optimiser.zero_grad()
+                loss = 0.5 * ((model(x[s, step]) - y[s, step]) ** 2).sum(dim=1).mean()
+                loss.backward()
+                optimiser.step()
+
+    with _one_thread():
+        run_batched()  # the same steps once each before timing: both start from equal weights
+        run_plain()
+        same = all(torch.allclose(models[s][0].weight, students.w1[s], atol=1e-9) for s in range(seeds))
+        fast, slow = interleaved_medians([run_batched, run_plain], repeats)
+    return {"batched_seed_steps_per_s": seeds * steps / fast, "plain_seed_steps_per_s": seeds * steps / slow,
+            "speedup": slow / fast, "same_weights": same}
+
+
+def main(profile: str, root: Path) -> dict:
+    """Batched vs plain SGD throughput for every student width of the profile's chapter 1."""
+    settings = _settings(profile, root)
+    m, seeds = settings["teacher_nodes"], settings["n_seeds"]
+    figures: dict = {"seeds": seeds, "teacher_nodes": m, "batch_size": settings["batch_size"], "dtype": "float64",
+                     "threads": 1, "widths": {}}
+    for multi in settings["multis"]:
+        result = compare(seeds, multi * m, settings["input_dim"], settings["outputs"], settings["batch_size"],
+                         settings["lr"], steps=200, repeats=5)
+        figures["widths"][f"{multi}x"] = result
+        print(f"  {multi}x (n = {multi * m}), {seeds} seeds: batched {result['batched_seed_steps_per_s']:,.0f} "
+              f"seed-steps/s vs plain {result['plain_seed_steps_per_s']:,.0f}: {result['speedup']:.1f}x "
+              f"(same weights: {result['same_weights']})")
+    speedups = [w["speedup"] for w in figures["widths"].values()]
+    figures["speedup_geomean"] = float(np.exp(np.mean(np.log(speedups))))
+    print(f"  batched-seed SGD speed-up, geometric mean over widths: {figures['speedup_geomean']:.1f}x (target >= 5x)")
+    return figures
