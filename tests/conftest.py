@@ -1,7 +1,9 @@
-"""Shared fixtures: a small dataset built once per test session."""
+"""Shared fixtures: a small dataset and the ci profile's whole run, each built once per test session."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,13 @@ def small_data(tmp_path_factory):
 
     run_dir = tmp_path_factory.mktemp("run")
     return build_all({**SMALL, "run_dir": str(run_dir)}, ROOT)
+
+
+@pytest.fixture(scope="session")
+def ci_run(root) -> Path:
+    """The ci profile of every part, book included, run once (``helpers.pipeline all --profile ci``);
+    each part's end-to-end test asserts on its own folder of this one run."""
+    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline", "all", "--profile", "ci"], cwd=root,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return root / "runs" / "ci"

@@ -1,8 +1,6 @@
 """End to end (slow): the ci profile through papermill, then the book build (warnings fail)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +8,8 @@ import pytest
 
 
 @pytest.mark.slow
-def test_ci_profile_pipeline_and_book(root):
-    cmd = [sys.executable, "-m", "helpers.pipeline", "all", "--profile", "ci"]
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    run_dir = root / "runs" / "ci" / "lipost"
+def test_ci_profile_pipeline_and_book(root, ci_run):
+    run_dir = ci_run / "lipost"
     assert (run_dir / "notebooks" / "01_data.ipynb").exists()
     table = pd.read_csv(run_dir / "results" / "metrics.csv")
     assert {"run", "model", "task", "lang", "metric", "value", "n", "seed"} <= set(table.columns)
@@ -54,12 +49,11 @@ def test_ci_profile_pipeline_and_book(root):
 
 
 @pytest.mark.slow
-def test_ci_book_in_a_real_browser(root):
+def test_ci_book_in_a_real_browser(root, ci_run):
     """Front page and chapters render in headless chromium: no broken image or internal link."""
     from helpers.pipeline.browser import check_book
 
     html = root / "runs" / "ci" / "book" / "_build" / "html"
-    assert html.exists(), "run test_ci_profile_pipeline_and_book first (same module)"
     reports = check_book(html)
     assert set(reports) >= {"index.html", "intro.html", "lipost/index.html", "lipost/03_training.html"}
     for report in reports.values():

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
 
 @pytest.mark.slow
-def test_ci_specialization_part(root, tmp_path):
-    repo = tmp_path / "repo"  # a copy, so the test neither reads nor clobbers a run in the working tree
-    for folder in ("notebooks/specialization", "params", "src"):
-        shutil.copytree(root / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(root / "requirements.lock", repo / "requirements.lock")
-    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
-    proc = subprocess.run([sys.executable, "-m", "helpers.pipeline", "run", "--profile", "ci", "--part",
-                           "specialization"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    run_dir = repo / "runs" / "ci" / "specialization"
+def test_ci_specialization_part(ci_run):
+    run_dir = ci_run / "specialization"
     for step in ("01_two_layer", "02_deep_and_real_data", "03_best_practices"):
         assert (run_dir / "notebooks" / f"{step}.ipynb").exists()
     table = pd.read_csv(run_dir / "results" / "metrics.csv")
@@ -36,3 +23,7 @@ def test_ci_specialization_part(root, tmp_path):
     assert len(claims) == 9
     assert set(claims["verdict"]) <= {"holds", "holds partly", "does not hold here"}
     assert claims["measured here"].str.contains(r"\d").all()  # the numbers behind each verdict
+    html = ci_run / "book" / "_build" / "html" / "specialization"
+    for page in ("index", "01_two_layer", "02_deep_and_real_data", "03_best_practices"):
+        assert (html / f"{page}.html").exists(), f"Part III's {page} page is not in the ci book"
+    assert "holds" in (html / "index.html").read_text()  # the landing page's claims at a glance
