@@ -113,3 +113,15 @@ def to_openspiel_policy(tree: GameTree, index: OpenSpielIndex,
         lo, hi = tree.slot_ptr[iset], tree.slot_ptr[iset + 1]
         table[key.split(":", 1)[1]] = list(zip(index.legal[iset], (float(p) for p in policy[lo:hi]), strict=True))
     return table
+
+
+def openspiel_cfr_value(game: object, iterations: int) -> float:
+    """J of the *average* policy of OpenSpiel's own C++ ``CFRSolver`` after ``iterations``
+    iterations (uniform start, alternating updates), by ``pyspiel.expected_returns``."""
+    import pyspiel
+
+    game = check_openspiel_game(game)
+    solver = pyspiel.CFRSolver(game)
+    for _ in range(iterations):
+        solver.evaluate_and_update_policy()
+    return float(pyspiel.expected_returns(game.new_initial_state(), solver.average_policy(), -1, True)[0])
