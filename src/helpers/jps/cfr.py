@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from helpers.jps.evaluate import edge_probs, expected_value, random_policy
+from helpers.jps.evaluate import expected_value, random_policy
 from helpers.jps.tree import GameTree
 
 NOISE_SD = 0.01
@@ -52,20 +52,21 @@ def _iterate(parent: np.ndarray, player: np.ndarray, payoff: np.ndarray, chance_
     n = parent.shape[0]
     n_isets = slot_ptr.shape[0] - 1
     values = np.empty(iterations)
-    reach = np.empty((n, 3))  # reach of player 0's, player 1's and chance's own edges
+    edge = np.empty(n)
+    partner = np.empty((n, 2))  # per node and player: the reach of chance and of the partner's actions
     value = np.empty(n)
     for it in range(iterations):
-        edge = edge_probs(chance_prob, edge_slot, policy)
-        reach[0, 0] = 1.0
-        reach[0, 1] = 1.0
-        reach[0, 2] = 1.0
+        partner[0, 0] = 1.0
+        partner[0, 1] = 1.0
+        edge[0] = 1.0
         for node in range(1, n):
             up = parent[node]
+            slot = edge_slot[node]
             mover = player[up]
-            for k in range(3):
-                reach[node, k] = reach[up, k]
-            column = 2 if mover < 0 else mover
-            reach[node, column] *= edge[node]
+            prob = policy[slot] if slot >= 0 else chance_prob[node]
+            edge[node] = prob
+            partner[node, 0] = partner[up, 0] * (1.0 if mover == 0 else prob)
+            partner[node, 1] = partner[up, 1] * (1.0 if mover == 1 else prob)
         for node in range(n):
             value[node] = payoff[node]
         for node in range(n - 1, 0, -1):
@@ -75,8 +76,7 @@ def _iterate(parent: np.ndarray, player: np.ndarray, payoff: np.ndarray, chance_
             slot = edge_slot[node]
             if slot >= 0:
                 up = parent[node]
-                other = 1 - player[up]
-                regret[slot] += reach[up, 2] * reach[up, other] * (value[node] - value[up])
+                regret[slot] += partner[up, player[up]] * (value[node] - value[up])
         for iset in range(n_isets):
             lo, hi = slot_ptr[iset], slot_ptr[iset + 1]
             total = 0.0
