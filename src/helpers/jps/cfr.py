@@ -89,7 +89,7 @@ def _iterate(parent: np.ndarray, player: np.ndarray, payoff: np.ndarray, chance_
             else:
                 norm = 0.0
                 for slot in range(lo, hi):
-                    weight = 1.0 / (hi - lo) + np.random.normal(0.0, 0.01)
+                    weight = 1.0 / (hi - lo) + np.random.normal(0.0, NOISE_SD)
                     policy[slot] = weight if weight > 0 else 0.0
                     norm += policy[slot]
                 if norm <= 0:

@@ -100,7 +100,7 @@ def practice_table(rows: pd.DataFrame, depths: pd.DataFrame, openspiel_value: fl
     seeds_min = int(jps[games].notna().sum().min())
     spread = cfr[games].std(ddof=1).fillna(0.0)
     out = []
-    never_worse = bool(((jps[games] - cfr[games]) >= -NEVER_WORSE_TOL).all().all())
+    never_worse = not bool(((jps[games] - cfr[games]) < -NEVER_WORSE_TOL).any().any())  # NaN: seed not run
     out.append({"practice": "Run JPS on top of a CFR solution: it can only keep or raise the value",
                 "evidence": f"{len(games)} games, >= {seeds_min} seeds each: no seed ended below its start",
                 "grade": grade(seeds_min, never_worse)})
