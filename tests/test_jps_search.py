@@ -90,3 +90,13 @@ def test_bad_settings_fail_before_any_work():
         run_jps(tree, random_policy(tree, 0), max_iterations=0)
     with pytest.raises(CFRError, match="parameter 'iterations' = 0"):
         run_cfr(tree, 0)
+
+
+def test_sampled_jps_on_mini_hanabi_follows_the_paper_trend():
+    tree = make_game("mini-hanabi")
+    policies = [run_cfr(tree, 1000, seed).policy for seed in range(20)]
+    one = np.mean([run_jps(tree, p, 0, 100, seed, samples=1).value for seed, p in enumerate(policies)])
+    exact = np.mean([run_jps(tree, p, 0, 100, seed).value for seed, p in enumerate(policies)])
+    assert one > exact  # the paper: 10.00 with k = 1 vs 9.50 over all states
+    with pytest.raises(SearchError, match="parameter 'samples' = -2"):
+        run_jps(tree, policies[0], samples=-2)

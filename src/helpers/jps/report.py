@@ -38,3 +38,26 @@ def time_table(rows: pd.DataFrame) -> pd.DataFrame:
                         "JPS state visits": table[("cfr1k+jps", "visits")]})
     order = [g for g in GAME_LABELS if g in out.index]
     return out.loc[order]
+
+
+def sampled_table(records: list[dict]) -> pd.DataFrame:
+    """Sample-based JPS: per game, our mean value over seeds for every k ("all states" is the
+    exact search) and the lowest value any step reached, beside the paper's row (quoted)."""
+    from helpers.jps.paper import PAPER_SAMPLED
+
+    rows = []
+    for game in dict.fromkeys(rec["game"] for rec in records):
+        own = [rec for rec in records if rec["game"] == game]
+        keys = list(own[0]["jps"])
+        mean = {("all states" if k == "0" else f"k={k}"): sum(r["jps"][k]["value"] for r in own) / len(own)
+                for k in keys}
+        label = GAME_LABELS.get(game, game)
+        cfr_mean = sum(r["cfr_value"] for r in own) / len(own)
+        rows.append({"row": f"{label}, CFR1k + JPS (ours, {len(own)} seeds)",
+                     **{column: f"{v:.3f}" for column, v in mean.items()}})
+        rows.append({"row": f"{label}, CFR1k (ours)", "all states": f"{cfr_mean:.3f}"})
+        if game in PAPER_SAMPLED:
+            rows.append({"row": f"{label}, CFR1k + JPS (paper, quoted)",
+                         **{("all states" if k == "all states" else f"k={k}"): f"{v:.2f}"
+                            for k, v in PAPER_SAMPLED[game].items()}})
+    return pd.DataFrame(rows).set_index("row").fillna("–")

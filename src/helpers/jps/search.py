@@ -73,8 +73,11 @@ def _search(cands: np.ndarray, remaining: int, level: int, reach: np.ndarray, va
             edge: np.ndarray, parent: np.ndarray, infoset: np.ndarray, edge_slot: np.ndarray,
             child_ptr: np.ndarray, child_ids: np.ndarray, slot_ptr: np.ndarray, state_ptr: np.ndarray,
             states: np.ndarray, succ_ptr: np.ndarray, succ_ids: np.ndarray, active: np.ndarray,
-            new_reach: np.ndarray, chains: np.ndarray, chain_len: np.ndarray, visits: np.ndarray) -> float:
-    """Best gain (>= 0) of a chain starting in ``cands``; the chain lands in ``chains[level]``."""
+            new_reach: np.ndarray, chains: np.ndarray, chain_len: np.ndarray, visits: np.ndarray,
+            counted: np.ndarray) -> float:
+    """Best gain (>= 0) of a chain starting in ``cands``; the chain lands in ``chains[level]``.
+
+    Only states with ``counted[h]`` contribute to the gains (all of them in the exact search)."""
     best = 0.0
     chain_len[level] = 0
     for index in range(cands.shape[0]):
@@ -105,7 +108,8 @@ def _search(cands: np.ndarray, remaining: int, level: int, reach: np.ndarray, va
             gain = 0.0
             for k in range(lo, hi):
                 state = states[k]
-                gain += new_reach[state] * (value[child_ids[child_ptr[state] + action]] - value[state])
+                if counted[state]:
+                    gain += new_reach[state] * (value[child_ids[child_ptr[state] + action]] - value[state])
             slot = slot_ptr[iset] + action
             deeper = 0.0
             has_deeper = False
@@ -114,7 +118,7 @@ def _search(cands: np.ndarray, remaining: int, level: int, reach: np.ndarray, va
                 deeper = _search(succ_ids[succ_ptr[slot]:succ_ptr[slot + 1]], remaining - 1 if remaining > 0 else 0,
                                  level + 1, reach, value, edge, parent, infoset, edge_slot, child_ptr, child_ids,
                                  slot_ptr, state_ptr, states, succ_ptr, succ_ids, active, new_reach, chains,
-                                 chain_len, visits)
+                                 chain_len, visits, counted)
                 active[iset] = -1
                 has_deeper = True
             if gain + deeper > best:
@@ -136,10 +140,11 @@ def check_depth_limit(depth_limit: object, parameter: str = "depth_limit") -> in
     return depth_limit
 
 
-def best_chain(tree: GameTree, policy: np.ndarray, candidates: np.ndarray,
-               depth_limit: int = 0) -> tuple[float, list[tuple[int, int]], int]:
+def best_chain(tree: GameTree, policy: np.ndarray, candidates: np.ndarray, depth_limit: int = 0,
+               counted: np.ndarray | None = None) -> tuple[float, list[tuple[int, int]], int]:
     """``(gain, chain, visits)``: the best chain from ``candidates`` for ``policy`` (chains of at
-    most ``depth_limit`` changes; 0: unlimited), its exact gain and the states visited."""
+    most ``depth_limit`` changes; 0: unlimited), its gain and the states visited. The gain is
+    exact unless ``counted`` (a per-node mask) restricts the states it sums over."""
     edge = edge_probs(tree.chance_prob, tree.edge_slot, policy)
     reach, value = reach_and_values(tree.parent, tree.payoff, edge)
     levels = int(tree.iset_depth.max() - tree.iset_depth.min()) + 3
@@ -150,7 +155,8 @@ def best_chain(tree: GameTree, policy: np.ndarray, candidates: np.ndarray,
     new_reach = np.zeros(tree.n_nodes)
     gain = _search(np.asarray(candidates, dtype=np.int64), depth_limit, 0, reach, value, edge, tree.parent,
                    tree.infoset, tree.edge_slot, tree.child_ptr, tree.child_ids, tree.slot_ptr, tree.iset_state_ptr,
-                   tree.iset_states, tree.succ_ptr, tree.succ_ids, active, new_reach, chains, chain_len, visits)
+                   tree.iset_states, tree.succ_ptr, tree.succ_ids, active, new_reach, chains, chain_len, visits,
+                   np.ones(tree.n_nodes, dtype=np.bool_) if counted is None else counted)
     chain = [(int(i), int(a)) for i, a in chains[0, :chain_len[0]]]
     return float(gain), chain, int(visits[0])
 
@@ -169,14 +175,34 @@ def search_depths(tree: GameTree, depth_limit: int) -> list[int]:
     return sorted(int(d) for d in np.unique(tree.iset_depth) if d <= tree.max_depth - depth_limit)
 
 
+def sampled_mask(tree: GameTree, candidates: np.ndarray, samples: int, rng: np.random.Generator) -> np.ndarray:
+    """Sample-based JPS: ``samples`` states drawn with replacement from each candidate infoset,
+    marked with their whole subtrees (the states the density sums may use)."""
+    counted = np.zeros(tree.n_nodes, dtype=np.bool_)
+    for iset in candidates:
+        states = tree.iset_states[tree.iset_state_ptr[iset]:tree.iset_state_ptr[iset + 1]]
+        counted[rng.choice(states, samples, replace=True)] = True
+    while True:  # parents come first: spread the marks down until nothing changes
+        spread = counted.copy()
+        spread[1:] |= counted[tree.parent[1:]]
+        if np.array_equal(spread, counted):
+            return counted
+        counted = spread
+
+
 def run_jps(tree: GameTree, policy: np.ndarray, depth_limit: int = 0, max_iterations: int = 100,
-            seed: int = 0) -> JPSResult:
+            seed: int = 0, samples: int = 0) -> JPSResult:
     """JPS from ``policy`` for at most ``max_iterations`` outer iterations (see the module doc).
 
-    Raises :class:`SearchError` for bad settings before any work, :class:`GainMismatch` if
-    an applied chain's predicted gain is not the re-evaluated one.
+    ``samples`` = k > 0 runs the paper's sample-based variant: each outer iteration scores
+    chains on k sampled states per candidate infoset (and their subtrees) only, so a step
+    may lower the value; the recorded values are always exact evaluations. Raises
+    :class:`SearchError` for bad settings before any work and, in the exact search,
+    :class:`GainMismatch` if an applied chain's predicted gain is not the re-evaluated one.
     """
     check_depth_limit(depth_limit)
+    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 0:
+        raise SearchError(f"parameter 'samples' = {samples!r}: expected an integer >= 0 (0: every state)")
     if not isinstance(max_iterations, int) or isinstance(max_iterations, bool) or max_iterations < 1:
         raise SearchError(f"parameter 'max_iterations' = {max_iterations!r}: expected an integer >= 1")
     rng = np.random.default_rng(seed)
@@ -194,11 +220,12 @@ def run_jps(tree: GameTree, policy: np.ndarray, depth_limit: int = 0, max_iterat
             candidates = np.flatnonzero(tree.iset_depth == pending.pop())
         else:
             candidates = tree.first_mover_infosets()
-        gain, chain, visits = best_chain(tree, policy, candidates, depth_limit)
+        counted = sampled_mask(tree, candidates, samples, rng) if samples else None
+        gain, chain, visits = best_chain(tree, policy, candidates, depth_limit, counted)
         policy = apply_chain(tree, policy, chain)
         new_value = float(reach_and_values(tree.parent, tree.payoff,
                                            edge_probs(tree.chance_prob, tree.edge_slot, policy))[1][0])
-        if abs(new_value - (value + gain)) > EXACT_TOL:
+        if not samples and abs(new_value - (value + gain)) > EXACT_TOL:
             raise GainMismatch(f"{tree.name}: chain {chain} predicted gain {gain!r} but J moved "
                                f"{new_value - value!r}")
         value = new_value
@@ -206,7 +233,7 @@ def run_jps(tree: GameTree, policy: np.ndarray, depth_limit: int = 0, max_iterat
         result.gains.append(gain)
         result.chains.append(chain)
         result.visits += visits
-        if depth_limit == 0 and gain <= STOP_GAIN:
+        if depth_limit == 0 and gain <= STOP_GAIN and not samples:  # a sampled search re-samples instead
             break
         if depth_limit > 0 and gain > REFILL_GAIN:
             pending = list(rng.permutation(all_depths))

@@ -78,6 +78,20 @@ def cfr_jps_job(game: str, seed: int, cfr_iterations: int, jps_iterations: int, 
     return record
 
 
+def cfr_sampled_job(game: str, seed: int, cfr_iterations: int, jps_iterations: int, depth_limit: int,
+                    sample_counts: list[int]) -> dict:
+    """CFR from ``seed``, then sample-based JPS from its final iterate once per k in
+    ``sample_counts`` (0: the exact search over every state)."""
+    tree = make_game(game)
+    cfr = run_cfr(tree, cfr_iterations, seed)
+    record = {"game": game, "seed": seed, "cfr_value": cfr.value, "jps": {}}
+    for samples in sample_counts:
+        jps = run_jps(tree, cfr.policy, depth_limit, jps_iterations, seed, samples)
+        record["jps"][str(samples)] = {"value": jps.value, "seconds": jps.seconds, "visits": jps.visits,
+                                       "lowest": min(jps.values)}
+    return record
+
+
 def check_games_spec(games: object, parameter: str = "games") -> dict[str, dict]:
     """``{game: {"seeds": n >= 1, "depth_limit": d >= 0}}``; :class:`SweepError` naming the parameter otherwise."""
     if not isinstance(games, dict) or not games:
