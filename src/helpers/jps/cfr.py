@@ -22,7 +22,7 @@ import numba
 import numpy as np
 
 from helpers.jps.evaluate import expected_value, random_policy
-from helpers.jps.tree import GameTree
+from helpers.jps.tree import TERMINAL, GameTree
 
 NOISE_SD = 0.01
 """Standard deviation of the noise added to the uniform policy where no regret is positive."""
@@ -44,39 +44,55 @@ class CFRResult:
 
 
 @numba.njit(cache=True)
-def _iterate(parent: np.ndarray, player: np.ndarray, payoff: np.ndarray, chance_prob: np.ndarray,
-             edge_slot: np.ndarray, infoset: np.ndarray, slot_ptr: np.ndarray, policy: np.ndarray,
-             regret: np.ndarray, iterations: int, seed: int) -> np.ndarray:
-    """Run ``iterations`` simultaneous CFR updates in place on ``policy``/``regret``; return J per iterate."""
+def _iterate(internal: np.ndarray, parent: np.ndarray, player: np.ndarray, payoff: np.ndarray,
+             chance_prob: np.ndarray, edge_slot: np.ndarray, infoset: np.ndarray, child_ptr: np.ndarray,
+             child_ids: np.ndarray, slot_ptr: np.ndarray, policy: np.ndarray, regret: np.ndarray, iterations: int,
+             seed: int) -> np.ndarray:
+    """Run ``iterations`` simultaneous CFR updates in place on ``policy``/``regret``; return J per iterate.
+
+    Only the ``internal`` (non-terminal) nodes are visited as parents: a terminal's value is
+    its payoff and it has no regret, so each terminal costs one read per pass."""
     np.random.seed(seed)
     n = parent.shape[0]
     n_isets = slot_ptr.shape[0] - 1
     values = np.empty(iterations)
-    edge = np.empty(n)
     partner = np.empty((n, 2))  # per node and player: the reach of chance and of the partner's actions
-    value = np.empty(n)
+    value = payoff.copy()
     for it in range(iterations):
         partner[0, 0] = 1.0
         partner[0, 1] = 1.0
-        edge[0] = 1.0
-        for node in range(1, n):
+        for k in range(1, internal.shape[0]):
+            node = internal[k]
             up = parent[node]
             slot = edge_slot[node]
             mover = player[up]
             prob = policy[slot] if slot >= 0 else chance_prob[node]
-            edge[node] = prob
             partner[node, 0] = partner[up, 0] * (1.0 if mover == 0 else prob)
             partner[node, 1] = partner[up, 1] * (1.0 if mover == 1 else prob)
-        for node in range(n):
-            value[node] = payoff[node]
-        for node in range(n - 1, 0, -1):
-            value[parent[node]] += edge[node] * value[node]
+        for k in range(internal.shape[0] - 1, -1, -1):
+            node = internal[k]
+            total = 0.0
+            first = child_ptr[node]
+            if player[node] >= 0:
+                base = slot_ptr[infoset[node]]
+                for a in range(child_ptr[node + 1] - first):
+                    total += policy[base + a] * value[child_ids[first + a]]
+            else:
+                for a in range(child_ptr[node + 1] - first):
+                    child = child_ids[first + a]
+                    total += chance_prob[child] * value[child]
+            value[node] = total
         values[it] = value[0]
-        for node in range(1, n):
-            slot = edge_slot[node]
-            if slot >= 0:
-                up = parent[node]
-                regret[slot] += partner[up, player[up]] * (value[node] - value[up])
+        for k in range(internal.shape[0]):
+            node = internal[k]
+            mover = player[node]
+            if mover >= 0:
+                weight = partner[node, mover]
+                base = slot_ptr[infoset[node]]
+                first = child_ptr[node]
+                own = value[node]
+                for a in range(child_ptr[node + 1] - first):
+                    regret[base + a] += weight * (value[child_ids[first + a]] - own)
         for iset in range(n_isets):
             lo, hi = slot_ptr[iset], slot_ptr[iset + 1]
             total = 0.0
@@ -107,7 +123,8 @@ def run_cfr(tree: GameTree, iterations: int = 1000, seed: int = 0) -> CFRResult:
         raise CFRError(f"parameter 'iterations' = {iterations!r}: expected an integer >= 1")
     policy = random_policy(tree, seed)
     regret = np.zeros(tree.n_slots)
-    values = _iterate(tree.parent, tree.player, tree.payoff, tree.chance_prob, tree.edge_slot, tree.infoset,
-                      tree.slot_ptr, policy, regret, iterations, seed)
+    internal = np.flatnonzero(tree.player != TERMINAL)
+    values = _iterate(internal, tree.parent, tree.player, tree.payoff, tree.chance_prob, tree.edge_slot, tree.infoset,
+                      tree.child_ptr, tree.child_ids, tree.slot_ptr, policy, regret, iterations, seed)
     return CFRResult(policy=policy, value=expected_value(tree, policy), mean_value=float(values.mean()),
                      values=values)

@@ -74,15 +74,19 @@ def _search(cands: np.ndarray, remaining: int, level: int, reach: np.ndarray, va
             child_ptr: np.ndarray, child_ids: np.ndarray, slot_ptr: np.ndarray, state_ptr: np.ndarray,
             states: np.ndarray, succ_ptr: np.ndarray, succ_ids: np.ndarray, active: np.ndarray,
             new_reach: np.ndarray, chains: np.ndarray, chain_len: np.ndarray, visits: np.ndarray,
-            counted: np.ndarray) -> float:
+            counted: np.ndarray, base: np.ndarray) -> float:
     """Best gain (>= 0) of a chain starting in ``cands``; the chain lands in ``chains[level]``.
 
-    Only states with ``counted[h]`` contribute to the gains (all of them in the exact search)."""
+    ``base[slot]`` is ``sum_{h in I} pi(h) (v(h·a) - v(h))`` over the counted states (the gain
+    with the old reach); only states below a changed infoset, whose reach differs, are
+    summed again. Only states with ``counted[h]`` contribute (all of them in the exact search)."""
     best = 0.0
     chain_len[level] = 0
     for index in range(cands.shape[0]):
         iset = cands[index]
         lo, hi = state_ptr[iset], state_ptr[iset + 1]
+        changed = np.empty(hi - lo, dtype=np.int64)  # states whose new reach differs from the old
+        n_changed = 0
         for k in range(lo, hi):  # pi'(h): walk up to the nearest changed ancestor
             state = states[k]
             product = 1.0
@@ -98,18 +102,22 @@ def _search(cands: np.ndarray, remaining: int, level: int, reach: np.ndarray, va
                 node = up
             if found < 0:
                 new_reach[state] = reach[state]
-            elif edge_slot[node] - slot_ptr[infoset[found]] == active[infoset[found]]:
+                continue
+            if edge_slot[node] - slot_ptr[infoset[found]] == active[infoset[found]]:
                 new_reach[state] = new_reach[found] * product
             else:
                 new_reach[state] = 0.0
+            if counted[state]:
+                changed[n_changed] = state
+                n_changed += 1
         visits[0] += hi - lo
         n_actions = slot_ptr[iset + 1] - slot_ptr[iset]
         for action in range(n_actions):
-            gain = 0.0
-            for k in range(lo, hi):
-                state = states[k]
-                if counted[state]:
-                    gain += new_reach[state] * (value[child_ids[child_ptr[state] + action]] - value[state])
+            gain = base[slot_ptr[iset] + action]
+            for k in range(n_changed):
+                state = changed[k]
+                gain += (new_reach[state] - reach[state]) * (value[child_ids[child_ptr[state] + action]]
+                                                             - value[state])
             slot = slot_ptr[iset] + action
             deeper = 0.0
             has_deeper = False
@@ -118,7 +126,7 @@ def _search(cands: np.ndarray, remaining: int, level: int, reach: np.ndarray, va
                 deeper = _search(succ_ids[succ_ptr[slot]:succ_ptr[slot + 1]], remaining - 1 if remaining > 0 else 0,
                                  level + 1, reach, value, edge, parent, infoset, edge_slot, child_ptr, child_ids,
                                  slot_ptr, state_ptr, states, succ_ptr, succ_ids, active, new_reach, chains,
-                                 chain_len, visits, counted)
+                                 chain_len, visits, counted, base)
                 active[iset] = -1
                 has_deeper = True
             if gain + deeper > best:
@@ -147,6 +155,10 @@ def best_chain(tree: GameTree, policy: np.ndarray, candidates: np.ndarray, depth
     exact unless ``counted`` (a per-node mask) restricts the states it sums over."""
     edge = edge_probs(tree.chance_prob, tree.edge_slot, policy)
     reach, value = reach_and_values(tree.parent, tree.payoff, edge)
+    counted = np.ones(tree.n_nodes, dtype=np.bool_) if counted is None else counted
+    under = (tree.edge_slot >= 0) & counted[np.maximum(tree.parent, 0)]
+    up = tree.parent[under]
+    base = np.bincount(tree.edge_slot[under], weights=reach[up] * (value[under] - value[up]), minlength=tree.n_slots)
     levels = int(tree.iset_depth.max() - tree.iset_depth.min()) + 3
     chains = np.zeros((levels, levels, 2), dtype=np.int64)
     chain_len = np.zeros(levels, dtype=np.int64)
@@ -156,7 +168,7 @@ def best_chain(tree: GameTree, policy: np.ndarray, candidates: np.ndarray, depth
     gain = _search(np.asarray(candidates, dtype=np.int64), depth_limit, 0, reach, value, edge, tree.parent,
                    tree.infoset, tree.edge_slot, tree.child_ptr, tree.child_ids, tree.slot_ptr, tree.iset_state_ptr,
                    tree.iset_states, tree.succ_ptr, tree.succ_ids, active, new_reach, chains, chain_len, visits,
-                   np.ones(tree.n_nodes, dtype=np.bool_) if counted is None else counted)
+                   counted, base)
     chain = [(int(i), int(a)) for i, a in chains[0, :chain_len[0]]]
     return float(gain), chain, int(visits[0])
 

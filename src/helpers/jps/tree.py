@@ -8,8 +8,9 @@ grouped into information sets (infosets); each infoset owns a contiguous block o
 
 The paper's games share one shape: a single uniform chance node at the root deals
 private cards, then every action is public. :func:`from_public_tree` builds the full
-tree from the deals and the *public* tree (identical for every deal): the node of public
-node ``p`` under deal ``d`` is ``1 + p * D + d``. The OpenSpiel games are built by
+tree from the deals and the *public* tree (identical for every deal): the nodes of public
+depth ``l`` come after those of depth ``l - 1``, deal by deal, so the children of every node
+are consecutive numbers (what keeps CFR's passes over the children cache-friendly). The OpenSpiel games are built by
 :mod:`helpers.jps.openspiel_games` into the same :class:`GameTree` with :func:`assemble`.
 
 Explained in the book: {ref}`jps-games-format`.
@@ -207,14 +208,27 @@ def from_public_tree(name: str, cards: np.ndarray, public: PublicTree, payoff: n
     iset_player = np.repeat(pub_player, per_node)
     iset_actions = np.repeat(np.array([len(k) for k in public.children], dtype=np.int64), per_node)
 
+    pub_depth = np.zeros(n_public, dtype=np.int64)
+    for p in range(1, n_public):  # breadth first: a parent precedes its children
+        pub_depth[p] = pub_depth[pub_parent[p]] + 1
+    starts = np.searchsorted(pub_depth, np.arange(pub_depth.max() + 2))  # public level l is starts[l] .. starts[l+1]
+    widths = np.diff(starts)
+    offsets = 1 + np.concatenate([[0], np.cumsum(widths * n_deals)])
+    # level by level, deal-major within a level, so a node's children are contiguous numbers
+    pub_of = np.concatenate([[-1], *(np.tile(np.arange(starts[lv], starts[lv + 1]), n_deals)
+                                     for lv in range(len(widths)))])
+    deal_of = np.concatenate([[-1], *(np.repeat(np.arange(n_deals), widths[lv]) for lv in range(len(widths)))])
     n = 1 + n_public * n_deals
-    pub_of = np.concatenate([[-1], np.repeat(np.arange(n_public), n_deals)])
-    deal_of = np.concatenate([[-1], np.tile(np.arange(n_deals), n_public)])
+
+    def node_of(pub: np.ndarray, deal: np.ndarray) -> np.ndarray:
+        level = pub_depth[pub]
+        return offsets[level] + deal * widths[level] + (pub - starts[level])
+
     body = slice(1, n)
     parent = np.zeros(n, dtype=np.int64)
     parent[0] = -1
     pp = pub_parent[pub_of[body]]
-    parent[body] = np.where(pp < 0, 0, 1 + pp * n_deals + deal_of[body])
+    parent[body] = np.where(pp < 0, 0, node_of(np.maximum(pp, 0), deal_of[body]))
     player = np.empty(n, dtype=np.int64)
     player[0] = CHANCE
     player[body] = pub_player[pub_of[body]]
