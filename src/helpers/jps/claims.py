@@ -3,7 +3,7 @@
 Verdicts (*holds*, *holds partly*, *does not hold*) are computed, never typed: from the
 ``cfr1k`` and ``cfr1k+jps`` rows of the main table (chapter 2) and the JPS records' step
 changes. A practice's evidence is *strong* when it holds on every game measured with at
-least five seeds each, *suggestive* when it rests on fewer seeds, *mixed* when the
+least three seeds each, *suggestive* when it rests on fewer seeds, *mixed* when the
 measurements disagree.
 
 Explained in the book: {ref}`jps-practices-claims`.
@@ -72,10 +72,10 @@ def claim_table(rows: pd.DataFrame, min_steps: list[float]) -> pd.DataFrame:
 
 
 def grade(n_seeds_min: int, agree: bool) -> str:
-    """*strong* (agrees everywhere, >= 5 seeds each), *suggestive* (agrees, fewer seeds) or *mixed*."""
+    """*strong* (agrees everywhere, >= 3 seeds each), *suggestive* (agrees, fewer seeds) or *mixed*."""
     if not agree:
         return "mixed"
-    return "strong" if n_seeds_min >= 5 else "suggestive"
+    return "strong" if n_seeds_min >= 3 else "suggestive"
 
 
 def depth_summary(ablation: pd.DataFrame) -> pd.DataFrame:
