@@ -60,4 +60,6 @@ def sampled_table(records: list[dict]) -> pd.DataFrame:
             rows.append({"row": f"{label}, CFR1k + JPS (paper, quoted)",
                          **{("all states" if k == "all states" else f"k={k}"): f"{v:.2f}"
                             for k, v in PAPER_SAMPLED[game].items()}})
-    return pd.DataFrame(rows).set_index("row").fillna("–")
+    table = pd.DataFrame(rows).set_index("row")
+    ks = sorted((c for c in table.columns if c.startswith("k=")), key=lambda c: int(c[2:]))
+    return table[["all states", *ks]].fillna("–")
