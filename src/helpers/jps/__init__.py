@@ -1,0 +1,12 @@
+"""Part II: Joint Policy Search (Tian, Gong, Jiang, NeurIPS 2020) on collaborative
+imperfect-information games, rebuilt as explicit game trees in arrays.
+
+Modules: :mod:`.tree` (the array format shared by every game), :mod:`.games` (Comm,
+Mini-Hanabi, Simple Bidding, 2-Suited Bridge), :mod:`.openspiel_games` (any two-player
+common-payoff OpenSpiel game in the same format), :mod:`.evaluate` (exact expected
+value), :mod:`.cfr` (the paper's CFR variant), :mod:`.search` (JPS), :mod:`.sweep`
+(games x seeds as executor jobs), :mod:`.paper` (the paper's table, quoted),
+:mod:`.claims` (verdicts) and :mod:`.parameters` (each chapter's parameter rules).
+
+Explained in the book: {ref}`jps-part`.
+"""

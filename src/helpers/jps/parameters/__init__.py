@@ -1,0 +1,31 @@
+"""Part II's parameter registry: one module per step, each with its ``STEP_RULES``.
+
+The notebook's validation cell calls ``STEP_RULES.check(globals())``; the runner calls the
+same check on every step of a profile before the first step runs
+(:mod:`helpers.pipeline.parameters`).
+
+Explained in the book: {ref}`pipeline-profiles`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from helpers.config import StepRules
+
+STEP_MODULES: dict[str, str] = {
+    "01_games": "games",
+    "02_joint_policy_search": "joint_policy_search",
+    "03_best_practices": "best_practices",
+}
+"""Each step of the part and the module of this package that holds its rules."""
+
+
+def step_rules(step: str) -> StepRules | None:
+    """The rules of ``step``'s parameters; ``None`` for a step this registry does not know."""
+    module = STEP_MODULES.get(step)
+    if module is None:
+        return None
+    return importlib.import_module(f"{__name__}.{module}").STEP_RULES
