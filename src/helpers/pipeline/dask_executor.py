@@ -70,7 +70,7 @@ def run_on_dask(pending: list[tuple[int, Job]], store: str | Path | None, settin
     if not pending:
         return results
     with dask_client(settings) as client:
-        log(f"dask: {len(pending)} of {total} jobs on {client.scheduler.address} "
+        log(f"dask: {len(pending)} of {total} jobs on {client.scheduler_info().get('address', '?')} "
             f"({len(client.scheduler_info()['workers'])} workers)")
         futures = {client.submit(run_and_record, job, None if store is None else str(store), pure=False,
                                  retries=settings["retries"], key=f"{job.key}-{uuid.uuid4().hex[:8]}"): (index, job)

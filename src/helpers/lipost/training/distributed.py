@@ -6,7 +6,8 @@ helpers.lipost.training.distributed SPEC`` (what
 :func:`main`. Each joins the process group (``nccl`` on GPUs, ``gloo`` on CPUs) and
 calls :func:`helpers.lipost.training.trainer.train_multitask` with the settings of the
 spec file, which then trains with DDP. Each rank writes the task of every batch it trained
-on (``batches-rank<r>.json``); the first rank exports the model, reloads it and writes
+on and a digest of its trained weights (``batches-rank<r>.json``: DDP keeps the ranks'
+weights equal, though each trained on its own batches); the first rank exports the model, reloads it and writes
 the training's summary (``distributed_result.json``), last. A rank that fails writes
 ``failed-rank<r>.txt`` (the error and its traceback) before exiting, so the launcher can
 name the rank and the error.
@@ -33,8 +34,21 @@ def failure_file(out_dir: Path, rank: int) -> Path:
 
 
 def batches_file(out_dir: Path, rank: int) -> Path:
-    """Where rank ``rank`` lists the task of each batch it trained on: ``batches-rank<r>.json``."""
+    """Where rank ``rank`` lists the task of each batch it trained on (``tasks``) and the
+    digest of its trainable weights (``weights``): ``batches-rank<r>.json``."""
     return Path(out_dir) / f"batches-rank{rank}.json"
+
+
+def weights_digest(model) -> str:
+    """SHA-256 of a model's trainable parameters (names and values)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            digest.update(name.encode())
+            digest.update(param.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
 
 
 def _join_process_group() -> None:
@@ -62,7 +76,8 @@ def _train(spec: dict, rank: int) -> None:
         validation = SuiteValidation(data_dir, **spec["validation"])
     result = train_multitask(settings, data_dir, out_dir, evaluator=validation,
                              task_per_process=spec["task_per_process"])
-    atomic_write_text(batches_file(out_dir, rank), json.dumps(result.batch_tasks))
+    atomic_write_text(batches_file(out_dir, rank), json.dumps({"tasks": result.batch_tasks,
+                                                                "weights": weights_digest(result.model)}))
     if rank == 0:
         summary = {"seconds": result.seconds, "steps": result.steps, "trainable_params": result.trainable_params,
                    "train_sizes": result.train_sizes, "resumed_from": result.resumed_from, "tokens": result.tokens,
