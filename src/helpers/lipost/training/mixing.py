@@ -6,8 +6,8 @@ the ``N`` consecutive batches of a group are the ``N`` batches of one optimisati
 (their gradients are averaged). :class:`ProcessMixingBatchSampler` writes that sequence
 step by step:
 
-- ``task_per_process=False``: one task per step, drawn as the single-process run
-  draws its batches (by size, or in turn), and every process gets a batch of it;
+- ``task_per_process=False``: one task per step, drawn by size (or in turn, with the
+  ``round_robin`` sampler), and every process gets a batch of it;
 - ``task_per_process=True`` (the paper's mixing: each device samples a different
   dataset, one update per iteration): ``N`` different tasks per step, drawn by size
   without replacement (or the next ``N`` in turn), one per process.
