@@ -64,11 +64,15 @@ def _train(spec: dict, rank: int) -> None:
     """This rank's part: train, record its batches' tasks; on the first rank, export and summarise."""
     import torch.distributed as dist
 
-    from helpers.lipost.experiment import export_and_reload
+    from helpers.lipost.data.store import check_tasks, load_manifest
     from helpers.lipost.training.config import make_config
-    from helpers.lipost.training.trainer import train_multitask
 
     settings, data_dir, out_dir = make_config(spec["settings"]), Path(spec["data_dir"]), Path(spec["out_dir"])
+    check_tasks(settings.tasks, load_manifest(data_dir), "tasks")  # bad input fails before the model loads
+
+    from helpers.lipost.experiment import export_and_reload
+    from helpers.lipost.training.trainer import train_multitask
+
     validation = None
     if spec.get("validation"):
         from helpers.lipost.training.validation import SuiteValidation
