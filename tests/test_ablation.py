@@ -186,3 +186,37 @@ def test_data_size_without_a_cap_takes_fractions_of_the_smallest_task():
     assert capped == {"frac:0.25": 50, "frac:0.5": 100}  # of the base cap (200), not of the task
     with pytest.raises(ParamError, match="data_size needs"):
         expand_grid(spec, ["en"], uncapped, 12)
+
+
+@pytest.mark.slow
+def test_the_grid_on_a_two_worker_dask_cluster_gives_the_in_process_rows(small_data, tmp_path, root):
+    """The smallest grid that shows it: two trainings and an entry that shares one, run in this
+    process and on a local cluster of two worker processes; the same records and rows."""
+    import json
+
+    from helpers.lipost.ablation.grid import Variant
+    from helpers.lipost.ablation.run import collect_rows, run_grid, variant_folder
+
+    tiny = {"base_model": "all-MiniLM-L6-v2", "tasks": ["description", "topic"], "steps": 2, "batch_size": 8,
+            "max_seq_length": 32, "freeze_layers": 4, "dims": [384, 32], "max_pairs_per_task": 64, "dropout": 0.0}
+    variants = [Variant("base", "base", 1, {}, (384, 32)),
+                Variant("single:topic", "transfer", 1, {"tasks": ["topic"]}, (384, 32)),
+                Variant("loo:description", "zero_shot", 1, {"tasks": ["topic"]}, (384, 32))]  # = single:topic
+    tables, records = {}, {}
+    for name, executor in [("here", None), ("dask", {"kind": "dask", "workers": 2})]:
+        run_dir = tmp_path / name
+        run_dir.mkdir()
+        (run_dir / "data").symlink_to(small_data.data_dir, target_is_directory=True)
+        records[name] = run_grid(root, variants, tiny, run_dir, 32, 20, 1, executor=executor, log=lambda _: None)
+        tables[name] = collect_rows(run_dir, variants)
+        assert json.loads((variant_folder(run_dir, variants[2]) / "variant.json").read_text())["same_as"] == \
+            "single:topic"
+    columns = ["run", "seed", "reused", "same_as"]
+    assert records["here"][columns].equals(records["dask"][columns])
+    here, there = tables["here"], tables["dask"]
+    keys = ["run", "seed", "model", "task", "lang", "metric", "n"]
+    assert here[keys].equals(there[keys]) and len(here) > 20
+    assert (here["value"] - there["value"]).abs().max() < 1e-5  # one worker thread vs two: summation order only
+    again = run_grid(root, variants, tiny, tmp_path / "dask", 32, 20, 1, executor={"kind": "dask", "workers": 2},
+                     log=lambda _: None)
+    assert again["reused"].sum() == 2  # finished variants are reused without starting a job

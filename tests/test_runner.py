@@ -182,3 +182,31 @@ def test_unknown_names_stop_the_run_before_any_step(tmp_path, root):
     assert "profile 'p', step lipost/s1: unknown parameter 'xx' (did you mean 'x'?)" in str(err.value)
     assert "profile 'p', part lipost: shared parameter 'y' is declared by no step of the part" in str(err.value)
     assert not (repo / "runs").exists()
+
+
+def test_a_profile_executor_reaches_the_steps_that_declare_it_and_no_fingerprint(tmp_path, root):
+    """The top-level ``executor:`` block is given to every step declaring ``executor``, checked
+    before any step runs, and changing it re-runs nothing (where jobs run changes no result)."""
+    from helpers.config import ParamError
+
+    repo = _repo(tmp_path, root, RECORD)
+    nb = new_notebook(cells=[new_code_cell("executor = {'kind': 'in-process'}\nrun_dir = ''",
+                                           metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, repo / "notebooks" / "lipost" / "s2.ipynb")
+    profile = repo / "params" / "p.yaml"
+    steps = "parts:\n  lipost:\n    s1: {}\n    s2: {}\n"
+    profile.write_text("seed: 1\nexecutor: {kind: dask, workers: 5}\n" + steps)
+    records = run_profile("p", repo, log=lambda *_: None)
+    assert "executor" not in records[0]["params"]  # s1 does not declare it
+    assert records[1]["params"]["executor"] == {"kind": "dask", "workers": 5}
+    logs = []
+    profile.write_text("seed: 1\nexecutor: {kind: in-process}\n" + steps)
+    run_profile("p", repo, log=logs.append)
+    assert sum("unchanged" in line for line in logs) == 2
+    profile.write_text("seed: 1\nexecutor: {kind: dask, workers: 2, threads: 3}\n" + steps)
+    shutil.rmtree(repo / "runs")
+    with pytest.raises(ParamError, match=r"profile 'p', top-level executor: executor 'dask' takes no setting "
+                                         r"\['threads'\]"):
+        run_profile("p", repo, log=lambda *_: None)
+    assert not (repo / "runs").exists()

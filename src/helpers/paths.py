@@ -36,11 +36,14 @@ def repo_root() -> Path:
 
 
 @contextlib.contextmanager
-def atomic_dir(final: Path) -> Iterator[Path]:
+def atomic_dir(final: Path, replace: bool = True) -> Iterator[Path]:
     """Yield a temporary folder beside ``final``; rename it to ``final`` on success.
 
     An existing ``final`` is replaced only after the new one is complete. On error the
-    temporary folder is removed and ``final`` is left as it was.
+    temporary folder is removed and ``final`` is left as it was. With ``replace=False``
+    (a cache entry, the same whoever computes it) a ``final`` that another process
+    completed first is kept and the new copy discarded: two workers filling the same
+    entry at once leave one whole copy, never a mix, and never move a folder a reader holds.
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -51,6 +54,14 @@ def atomic_dir(final: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if not replace:
+        try:
+            os.rename(tmp, final)  # refused when another process completed a non-empty final first
+        except OSError:
+            if not final.is_dir():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     old = None
     if final.exists():
         old = final.parent / f".old-{final.name}-{uuid.uuid4().hex[:8]}"

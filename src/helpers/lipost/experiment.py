@@ -95,7 +95,7 @@ def summarise(result: TrainResult, settings: TrainConfig) -> dict:
             "cache": result.prefix_stats}
 
 
-def _export_and_reload(result: TrainResult, settings: TrainConfig, export_to: Path) -> tuple[object, Path, float]:
+def export_and_reload(result: TrainResult, settings: TrainConfig, export_to: Path) -> tuple[object, Path, float]:
     """Export the trained model and reload it as a colleague would; refuse a reload that
     does not encode as the trained model did."""
     from sentence_transformers import SentenceTransformer
@@ -135,11 +135,20 @@ def train_and_score(settings: TrainConfig, data_dir: Path, out_dir: Path, scorin
         :class:`Outcome`: rows, summary, and the models involved.
     """
     result = train_multitask(settings, Path(data_dir), Path(out_dir), evaluator=validation)
-    model, model_dir, fingerprint, difference = result.model, None, None, None
+    model, model_dir, difference = result.model, None, None
     if export_to is not None:
+        model, model_dir, difference = export_and_reload(result, settings, export_to)
+    return score_result(result, settings, data_dir, scoring, model, model_dir, difference)
+
+
+def score_result(result: TrainResult, settings: TrainConfig, data_dir: Path, scoring: Scoring, model,
+                 model_dir: Path | None = None, reload_difference: float | None = None) -> Outcome:
+    """Score ``model`` (the trained model, or its reloaded export in ``model_dir``) with the
+    suite; the embedding cache is keyed by the export's files, or not used without one."""
+    fingerprint = None
+    if model_dir is not None:
         from helpers.fingerprint import model_key
 
-        model, model_dir, difference = _export_and_reload(result, settings, export_to)
         fingerprint = model_key(model_dir)
     cache = FrozenPrefixCache(model, settings.cache_layers) if settings.cache_layers else None
     rows = score_trained(model, list(scoring.dims) or settings.dims, Path(data_dir), fingerprint,
@@ -147,4 +156,5 @@ def train_and_score(settings: TrainConfig, data_dir: Path, out_dir: Path, scorin
                          seed=scoring.seed, max_rows=scoring.max_rows or None, prefix=scoring.prefix,
                          prefix_cache=cache)
     return Outcome(rows=rows, summary=summarise(result, settings), training=result, model=model,
-                   model_dir=model_dir, fingerprint=fingerprint, reload_difference=difference, prefix_cache=cache)
+                   model_dir=model_dir, fingerprint=fingerprint, reload_difference=reload_difference,
+                   prefix_cache=cache)

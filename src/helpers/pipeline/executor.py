@@ -7,25 +7,45 @@ returns every job's result in the order given. A job's result is written by the 
 own process, atomically and last (``<store>/<key>.json``), so an interrupted sweep
 leaves only finished records and the next call re-runs just the rest.
 
+Where the jobs run is the ``executor`` setting (a profile's top-level ``executor:``
+block, or a notebook's ``executor`` parameter):
+
+- ``{kind: in-process}`` (the default): one job after another in the calling process;
+- ``{kind: dask, workers: N}``: a local Dask cluster of ``N`` one-thread worker
+  processes, started for the sweep and closed after it;
+- ``{kind: dask, scheduler: tcp://host:port}``: an existing Dask cluster (any
+  deployment Dask supports), checked reachable before any job is submitted.
+
+Both Dask forms take ``retries`` (default 2): how often a job is re-run after its worker
+died or it raised (see :mod:`helpers.pipeline.dask_executor`). Where a job runs never
+changes its result, so the setting is kept out of every fingerprint.
+
 Explained in the book: {ref}`pipeline-executor`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.config import ParamError, Rule
 from helpers.paths import atomic_write_text
 
-KINDS = ("in-process",)
+KINDS = ("in-process", "dask")
 """The executors this module knows (``executor: {kind: ...}`` in a profile)."""
 
+DEFAULT_RETRIES = 2
+"""Re-runs of a Dask job whose worker died (or that raised) before the sweep gives up."""
 
-class ExecutorError(ValueError):
-    """Bad executor settings (unknown kind, bad option), refused before any job starts."""
+_ADDRESS = re.compile(r"^(tcp|tls|ucx|ws|wss)://[^\s/:]+:\d+$")
+
+
+class ExecutorError(ParamError):
+    """Bad executor settings (unknown kind, bad option, unreachable scheduler), refused before any job starts."""
 
 
 @dataclass(frozen=True)
@@ -45,19 +65,67 @@ class Job:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _check_dask(settings: dict[str, Any]) -> dict[str, Any]:
+    """The Dask settings with ``retries`` filled in; :class:`ExecutorError` for bad ones."""
+    unknown = set(settings) - {"kind", "workers", "scheduler", "retries"}
+    if unknown:
+        raise ExecutorError(f"executor 'dask' takes no setting {sorted(unknown)}; it takes 'workers' (a local "
+                            "cluster) or 'scheduler' (an existing one), and optionally 'retries'")
+    if ("workers" in settings) == ("scheduler" in settings):
+        raise ExecutorError("executor 'dask' needs exactly one of 'workers: N' (start a local cluster of N worker "
+                            "processes) and 'scheduler: tcp://host:port' (join an existing cluster)")
+    workers = settings.get("workers")
+    if "workers" in settings and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):
+        raise ExecutorError(f"executor 'dask': workers = {workers!r}: expected an integer >= 1")
+    address = settings.get("scheduler")
+    if "scheduler" in settings and not (isinstance(address, str) and _ADDRESS.match(address)):
+        raise ExecutorError(f"executor 'dask': scheduler = {address!r}: expected an address such as "
+                            "'tcp://host:8786'")
+    retries = settings.get("retries", DEFAULT_RETRIES)
+    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+        raise ExecutorError(f"executor 'dask': retries = {retries!r}: expected an integer >= 0")
+    return {**settings, "retries": retries}
+
+
 def check_executor(settings: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The executor settings with defaults filled in; :class:`ExecutorError` for bad ones."""
+    """The executor settings with defaults filled in; :class:`ExecutorError` for bad ones.
+
+    Only the settings are checked here (no connection is made): a profile is checked
+    in seconds. :func:`run_jobs` checks that a scheduler answers before submitting a job.
+    """
+    if settings is not None and not isinstance(settings, Mapping):
+        raise ExecutorError(f"executor = {settings!r}: expected a mapping such as {{kind: in-process}}")
     settings = dict(settings or {"kind": "in-process"})
     kind = settings.get("kind", "in-process")
     if kind not in KINDS:
         raise ExecutorError(f"executor kind {kind!r} is unknown; expected one of {list(KINDS)}")
+    if kind == "dask":
+        return _check_dask(settings)
     unknown = set(settings) - {"kind"}
     if unknown:
         raise ExecutorError(f"executor {kind!r} takes no setting {sorted(unknown)}")
     return {"kind": kind}
 
 
-def _run_and_record(job: Job, store: Path | None) -> Any:
+def _is_valid(settings: Any) -> bool:
+    try:
+        check_executor(settings)
+    except ExecutorError:
+        return False
+    return True
+
+
+EXECUTOR_RULE = Rule("executor settings: {kind: in-process}, {kind: dask, workers: N} or "
+                     "{kind: dask, scheduler: tcp://host:port} (optionally retries: N)", _is_valid)
+"""The rule of a notebook's ``executor`` parameter, for a step's parameter registry."""
+
+
+def run_and_record(job: Job, store: str | Path | None) -> Any:
+    """Run one job and, when ``store`` is given, write its result there, atomically and last.
+
+    This runs in the process that runs the job (the caller's, or a Dask worker's), so a
+    job whose process dies leaves no record.
+    """
     result = job.func(**job.kwargs)
     if store is not None:
         atomic_write_text(Path(store) / f"{job.key}.json", json.dumps(result, sort_keys=True))
@@ -70,20 +138,33 @@ def run_jobs(jobs: Sequence[Job], store: str | Path | None = None,
 
     Args:
         jobs: the sweep; keys must be unique.
-        store: folder of finished records (``<key>.json``); ``None`` keeps nothing.
+        store: folder of finished records (``<key>.json``); ``None`` keeps nothing (the
+            jobs then keep their own records).
         executor: the profile's ``executor`` block; in-process (one job after another) by default.
         log: where progress lines go.
+
+    Raises:
+        ExecutorError: bad settings, two jobs with one key, or no scheduler at the
+            address given; always before any job starts.
     """
-    check_executor(executor)
+    settings = check_executor(executor)
     keys = [job.key for job in jobs]
     if len(set(keys)) != len(keys):
         raise ExecutorError("two jobs of one sweep share a key; a key must name one job")
-    results: list[Any] = []
-    for number, job in enumerate(jobs, 1):
+    results: dict[int, Any] = {}
+    pending: list[tuple[int, Job]] = []
+    for index, job in enumerate(jobs):
         record = Path(store) / f"{job.key}.json" if store is not None else None
         if record is not None and record.exists():
-            results.append(json.loads(record.read_text()))
-            continue
-        log(f"job {number}/{len(jobs)}: {job.key}")
-        results.append(_run_and_record(job, store))
-    return results
+            results[index] = json.loads(record.read_text())
+        else:
+            pending.append((index, job))
+    if settings["kind"] == "dask":
+        from helpers.pipeline.dask_executor import run_on_dask
+
+        results.update(run_on_dask(pending, store, settings, len(jobs), log))
+    else:
+        for index, job in pending:
+            log(f"job {index + 1}/{len(jobs)}: {job.key}")
+            results[index] = run_and_record(job, store)
+    return [results[index] for index in range(len(jobs))]

@@ -6,9 +6,11 @@ defaults (its ``parameters`` cell, as papermill reads it) with what the runner w
 (:func:`step_params`), and refuses, in one :class:`~helpers.config.ParamError` that names
 the profile, the step and the parameter: a name the notebook does not declare (with the
 closest declared name), a ``shared`` setting no step of the part declares, a setting the
-runner gives itself (``run_dir``, ``profile``, ``seed``), and a value its part's
+runner gives itself (``run_dir``, ``profile``, ``seed``), a value its part's
 registry (``helpers.<part>.parameters``, the rules the notebook's validation cell
-applies) refuses. A bad profile thus fails in seconds, not after the steps before it.
+applies) refuses, and a top-level ``executor`` block
+(:func:`helpers.pipeline.executor.check_executor`) that is not one. A bad profile thus
+fails in seconds, not after the steps before it.
 
 Explained in the book: {ref}`pipeline-profiles`.
 """
@@ -27,6 +29,10 @@ from helpers.pipeline.parts import notebook_path, part_run_dir
 
 INJECTED = ("run_dir", "profile", "seed")
 """Parameters the runner gives every step: the part's run folder, the profile's name and its ``seed``."""
+
+EXECUTOR = "executor"
+"""A profile's top-level block given to every step that declares a parameter of that name
+(where a sweep's jobs run: :mod:`helpers.pipeline.executor`); kept out of step fingerprints."""
 
 
 def declared_parameters(notebook: Path) -> dict[str, dict]:
@@ -55,10 +61,12 @@ def notebook_defaults(notebook: Path, declared: dict[str, dict] | None = None) -
 
 def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, profile: str,
                 declared: set[str]) -> dict:
-    """A step's papermill parameters: the part's ``shared`` settings that its notebook
+    """A step's papermill parameters: the profile's top-level ``executor`` block if the
+    notebook declares ``executor``, the part's ``shared`` settings that its notebook
     declares, then its own block, plus ``run_dir``, ``profile`` and ``seed``."""
     block = profile_data["parts"][part_name]
-    params = {k: v for k, v in (block.get(SHARED) or {}).items() if k in declared}
+    params = {EXECUTOR: profile_data[EXECUTOR]} if EXECUTOR in declared and EXECUTOR in profile_data else {}
+    params.update({k: v for k, v in (block.get(SHARED) or {}).items() if k in declared})
     params.update(block.get(step) or {})
     params.update(run_dir=str(run_dir), profile=profile, seed=profile_data["seed"])
     return params
@@ -111,7 +119,14 @@ def check_profile(profile: str, data: dict, root: Path, part_names: list[str]) -
     Raises one :class:`ParamError` listing every problem found, each as ``profile 'P',
     step PART/STEP: ...``; writes nothing.
     """
+    from helpers.pipeline.executor import ExecutorError, check_executor
+
     problems: list[str] = []
+    if EXECUTOR in data:
+        try:
+            check_executor(data[EXECUTOR])
+        except ExecutorError as err:
+            problems.append(f"profile {profile!r}, top-level {EXECUTOR}: {err}")
     for part_name in part_names:
         declared_by: dict[str, dict[str, dict]] = {}
         for step in part_steps(data, part_name):

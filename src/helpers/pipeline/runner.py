@@ -29,7 +29,7 @@ from helpers.config import load_profile, part_steps
 from helpers.fingerprint import step_key
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
-from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults, step_params
+from helpers.pipeline.parameters import EXECUTOR, check_profile, declared_parameters, notebook_defaults, step_params
 from helpers.pipeline.parts import PART_NAMES, notebook_path, part, part_run_dir
 
 
@@ -38,8 +38,10 @@ class StepFailed(RuntimeError):
 
 
 def fingerprint(root: Path, part_name: str, step: str, params: dict, upstream: str) -> str:
-    """What a step's result depends on, as one hash (:func:`helpers.fingerprint.step_key`)."""
-    return step_key(root, notebook_path(root, part_name, step), params, upstream)
+    """What a step's result depends on, as one hash (:func:`helpers.fingerprint.step_key`); not
+    its ``executor`` setting: where a sweep's jobs run does not change their results."""
+    return step_key(root, notebook_path(root, part_name, step), {k: v for k, v in params.items() if k != EXECUTOR},
+                    upstream)
 
 
 def _failed_cell(nb_path: Path) -> str:

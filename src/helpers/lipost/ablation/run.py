@@ -6,8 +6,11 @@ A variant's record lives in ``runs/<profile>/lipost/ablations/<slug>/``: its tra
 written last, so an interrupted variant never counts as done. A variant whose key
 (:func:`helpers.fingerprint.variant_key`: its settings and scoring, the code they run, the
 lock file and the data) is unchanged is reused; so a change to a chapter's prose, or to
-code training cannot execute, retrains nothing. Variants run one after another in the
-chapter's own process, sharing the base model read once and the frozen-prefix cache.
+code training cannot execute, retrains nothing. The variants to train are the jobs of one
+sweep of :func:`helpers.pipeline.executor.run_jobs`: by default one after another in the
+chapter's own process, sharing the base model read once and the frozen-prefix cache; with
+a Dask executor, on the cluster's workers (each reads the base model once, and the
+frozen-prefix cache's entries on disk are shared).
 
 Explained in the book: {ref}`lipost-ablations-how-it-runs`.
 """
@@ -27,6 +30,7 @@ from helpers.lipost.ablation.grid import Variant
 from helpers.lipost.experiment import Scoring, train_and_score
 from helpers.lipost.training.config import TrainConfig, make_config
 from helpers.paths import atomic_write_bytes, atomic_write_text
+from helpers.pipeline.executor import Job, run_jobs
 
 EXPERIMENT_MODULES = ["helpers.lipost.experiment"]  # the code a variant runs (followed through its imports)
 RECORD_FILES = ("variant.json", "rows.csv", "summary.json", "training/train_log.csv")
@@ -58,16 +62,31 @@ def _record(variant: Variant, key: str, seconds: float, settings: TrainConfig, s
             "settings": settings.to_dict(), "scoring": scoring.to_dict()}
 
 
-def run_variant(root: Path, variant: Variant, settings: TrainConfig, scoring: Scoring, folder: Path,
-                data_dir: Path, log=print) -> dict:
-    """Train and score one variant into ``folder`` (or reuse its record); return the record."""
+def finished_record(root: Path, settings: TrainConfig, scoring: Scoring, folder: Path, data_dir: Path
+                    ) -> tuple[str, dict | None]:
+    """A variant's key, and its finished record in ``folder`` when that record has this key (else ``None``)."""
     key = variant_key(root, settings.to_dict(), scoring.to_dict(), data_dir, EXPERIMENT_MODULES)
-    record_path = folder / "variant.json"
+    record_path = Path(folder) / "variant.json"
     if record_path.exists():
         previous = json.loads(record_path.read_text())
-        if previous.get("key") == key and (folder / "rows.csv").exists():
-            log(f"  {variant.run} (seed {variant.seed}): unchanged, reused")
-            return {**previous, "reused": True}
+        if previous.get("key") == key and (Path(folder) / "rows.csv").exists():
+            return key, previous
+    return key, None
+
+
+def run_variant(root: Path, variant: Variant, settings: TrainConfig, scoring: Scoring, folder: Path,
+                data_dir: Path, log=print) -> dict:
+    """Train and score one variant into ``folder`` (or reuse its record); return the record.
+
+    A job of the grid's sweep: it writes ``variant.json`` itself, atomically and last, in
+    the process that runs it, so a variant whose process dies is never half-recorded.
+    """
+    folder, data_dir = Path(folder), Path(data_dir)
+    key, previous = finished_record(root, settings, scoring, folder, data_dir)
+    if previous is not None:
+        log(f"  {variant.run} (seed {variant.seed}): unchanged, reused")
+        return {**previous, "reused": True}
+    record_path = folder / "variant.json"
     record_path.unlink(missing_ok=True)  # from here on the folder is not a finished variant
     shutil.rmtree(folder / "training", ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -99,22 +118,43 @@ def copy_variant(variant: Variant, source_folder: Path, folder: Path, source: Va
 
 
 def run_grid(root: Path, variants: list[Variant], base: dict, run_dir: Path, eval_max_seq_length: int,
-             eval_max_rows: int, eval_seed: int, log=print) -> pd.DataFrame:
-    """Run every variant in order; return one row per variant (run, seed, wall time, reuse,
-    and ``same_as``: the variant whose identical run it shares, or empty)."""
-    records, done = [], {}
+             eval_max_rows: int, eval_seed: int, executor: dict | None = None, log=print) -> pd.DataFrame:
+    """Run every variant; return one row per variant (run, seed, wall time, reuse, and
+    ``same_as``: the variant whose identical run it shares, or empty).
+
+    Finished variants are reused here; the others, one per distinct training run, are the
+    jobs of one sweep on ``executor`` (:func:`helpers.pipeline.executor.run_jobs`, in this
+    process by default); the entries that share a run are copied once it has finished.
+    """
     data_dir = Path(run_dir) / "data"
-    for i, variant in enumerate(variants, 1):
-        log(f"[{i}/{len(variants)}]")
+    first_of: dict[str, Variant] = {}
+    identities, outcomes, jobs = [], {}, []
+    for variant in variants:
         settings = variant_settings(variant, base)
         scoring = variant_scoring(variant, eval_max_seq_length, eval_max_rows, eval_seed)
-        folder = variant_folder(run_dir, variant)
         identity = training_identity(settings, scoring)
-        if identity in done:
-            rec = copy_variant(variant, variant_folder(run_dir, done[identity]), folder, done[identity], log)
+        identities.append(identity)
+        if identity in first_of:
+            continue
+        first_of[identity] = variant
+        folder = variant_folder(run_dir, variant)
+        _, previous = finished_record(root, settings, scoring, folder, data_dir)
+        if previous is not None:
+            log(f"  {variant.run} (seed {variant.seed}): unchanged, reused")
+            outcomes[variant.slug] = {**previous, "reused": True}
+            continue
+        jobs.append(Job(variant.slug, run_variant, {"root": Path(root), "variant": variant, "settings": settings,
+                                                     "scoring": scoring, "folder": folder, "data_dir": data_dir}))
+    log(f"{len(variants)} variants: {len(outcomes)} reused, {len(jobs)} to train, "
+        f"{len(variants) - len(first_of)} the same run as another entry")
+    outcomes.update(zip([job.key for job in jobs], run_jobs(jobs, executor=executor, log=log), strict=True))
+    records = []
+    for variant, identity in zip(variants, identities, strict=True):
+        source = first_of[identity]
+        if source is variant:
+            rec = outcomes[variant.slug]
         else:
-            rec = run_variant(root, variant, settings, scoring, folder, data_dir, log)
-            done[identity] = variant
+            rec = copy_variant(variant, variant_folder(run_dir, source), variant_folder(run_dir, variant), source, log)
         records.append({"run": rec["run"], "question": rec["question"], "seed": rec["seed"],
                         "seconds": rec["seconds"], "reused": rec["reused"], "slug": variant.slug,
                         "same_as": rec.get("same_as", "")})

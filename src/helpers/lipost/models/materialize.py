@@ -153,7 +153,7 @@ def model_path(name: str, allow_download: bool = False) -> str:
     if name in builders:
         target = cache_dir() / "models" / name
         if not target.exists():
-            with atomic_dir(target) as tmp:
+            with atomic_dir(target, replace=False) as tmp:  # two workers may build it at once
                 work = tmp / "model"
                 builders[name](work)
                 for child in work.iterdir():

@@ -13,15 +13,17 @@ from __future__ import annotations
 from helpers.config import RUN_RULES, Rule, StepRules, integer
 from helpers.lipost.ablation.grid import BASE_KEYS, base_settings, check_grid_spec, grid_spec
 from helpers.lipost.training.config import RULES as TRAIN_RULES
+from helpers.pipeline.executor import EXECUTOR_RULE
 
 _LISTING = Rule("a list", lambda v: isinstance(v, list))
 
 GRID_RULES: dict[str, Rule] = {
     "questions": _LISTING, "seeds": _LISTING, "grid_tasks": _LISTING, "grid_dims": _LISTING,
     "grid_scales": _LISTING, "grid_unfrozen": _LISTING, "grid_fractions": _LISTING,
-    "eval_max_rows": integer(0), "eval_max_seq_length": integer(16, 512),
+    "eval_max_rows": integer(0), "eval_max_seq_length": integer(16, 512), "executor": EXECUTOR_RULE,
 }
-"""The grid's spec (its entries are checked by ``check_grid_spec``) and the scoring of each variant."""
+"""The grid's spec (its entries are checked by ``check_grid_spec``), the scoring of each variant
+and where the variants run (``executor``, :func:`helpers.pipeline.executor.check_executor`)."""
 
 
 def check_grid(params: dict) -> None:

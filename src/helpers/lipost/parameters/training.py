@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from helpers.config import RUN_RULES, Rule, StepRules, integer
+from helpers.config import RUN_RULES, ParamError, Rule, StepRules, integer
 from helpers.lipost.training.config import RULES as TRAIN_RULES
 from helpers.lipost.training.config import TrainConfig, make_config
 
@@ -15,15 +15,35 @@ EVAL_RULES: dict[str, Rule] = {
 }
 """The chapter's evaluation parameters."""
 
+LAUNCH_RULES: dict[str, Rule] = {
+    "processes": integer(1, 1024),
+    "task_per_process": Rule("true or false", lambda v: isinstance(v, bool)),
+}
+"""How the training runs: on how many processes (``torchrun`` when more than one) and
+whether each process draws its batch from a different task in a step (the paper's mixing)."""
+
 
 def training_config(params: dict) -> TrainConfig:
     """The training settings among ``params``, checked together by ``make_config``."""
     return make_config({name: params[name] for name in TRAIN_RULES})
 
 
+def check_launch_settings(params: dict) -> None:
+    """Refuse ``task_per_process`` on one process, or with fewer tasks than processes."""
+    if params["task_per_process"] and params["processes"] < 2:
+        raise ParamError("parameter 'task_per_process' = True: task_per_process mixes tasks across processes; "
+                         "it needs processes >= 2 (got processes = 1)")
+    if params["task_per_process"] and params["processes"] > len(params["tasks"]):
+        raise ParamError(f"parameter 'task_per_process' = True: processes = {params['processes']} with "
+                         f"task_per_process needs at least {params['processes']} tasks, got {len(params['tasks'])}")
+
+
 def check_training_settings(params: dict) -> None:
-    """Refuse training settings that do not fit together (see :func:`training_config`)."""
+    """Refuse training settings that do not fit together (see :func:`training_config`), and
+    process settings that do not fit them (:func:`check_launch_settings`)."""
     training_config(params)
+    check_launch_settings(params)
 
 
-STEP_RULES = StepRules(rules={**RUN_RULES, **TRAIN_RULES, **EVAL_RULES}, cross_check=check_training_settings)
+STEP_RULES = StepRules(rules={**RUN_RULES, **TRAIN_RULES, **EVAL_RULES, **LAUNCH_RULES},
+                       cross_check=check_training_settings)

@@ -9,7 +9,10 @@ frozen, and their output served from
 :class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache`; an optional learned projection
 maps the embedding to a smaller size. Checkpoints are saved every ``save_steps``; calling :func:`train_multitask` again
 on the same folder resumes from the last one. Per-task losses go to ``train_log.csv`` and
-TensorBoard (``tb/``).
+TensorBoard (``tb/``). Started by ``torchrun`` on several processes
+(:mod:`helpers.lipost.training.distributed`), the same function trains with DDP: each
+process draws its own batch of every step (:mod:`helpers.lipost.training.mixing`), the
+first process alone writes logs, checkpoints and the summary.
 
 Explained in the book: {ref}`lipost-training-model-and-losses`.
 """
@@ -17,6 +20,7 @@ Explained in the book: {ref}`lipost-training-model-and-losses`.
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -39,12 +43,15 @@ class TrackedLoss(nn.Module):
     """Forwards to ``loss``; remembers each batch's value under ``task`` and counts tokens.
 
     ``tokens`` counts real (attention-mask) tokens, ``padded`` every position fed to the
-    encoder, so their ratio is the share of work spent on padding.
+    encoder, so their ratio is the share of work spent on padding. ``order`` receives the
+    task of every batch, in the order this process trained on them.
     """
 
-    def __init__(self, task: str, loss: nn.Module, sink: dict[str, list[float]], counts: dict[str, int]) -> None:
+    def __init__(self, task: str, loss: nn.Module, sink: dict[str, list[float]], counts: dict[str, int],
+                 order: list[str] | None = None) -> None:
         super().__init__()
         self.task, self.loss, self.sink, self.counts = task, loss, sink, counts
+        self.order = order if order is not None else []
         self.model = loss.model
 
     def forward(self, sentence_features, labels):
@@ -54,6 +61,7 @@ class TrackedLoss(nn.Module):
             self.counts["padded"] += int(f["attention_mask"].numel())
         value = self.loss(features, labels)
         self.sink[self.task].append(float(value.detach()))
+        self.order.append(self.task)
         return value
 
     @property
@@ -70,6 +78,8 @@ class LossLog(TrainerCallback):
         self.started = time.time()
 
     def on_log(self, args, state, control, logs=None, **kwargs):
+        if not state.is_world_process_zero:  # on several processes, the first one logs
+            return
         if logs and any(k.startswith("eval_") for k in logs):
             self._append(self.path.with_name("validation_log.csv"),
                          {"step": state.global_step, **{k.removeprefix("eval_"): v for k, v in logs.items()
@@ -200,11 +210,38 @@ class TrainResult:
     prefix_stats: dict | None = None  # the frozen-prefix cache's counters in this session (None: no cache)
     step_seconds: float = 0.0  # of ``seconds``, the optimisation steps alone (StepTimer), this session
     timed_steps: int = 0  # the steps ``step_seconds`` covers (this session's)
+    batch_tasks: list[str] | None = None  # the task of each batch this process trained on, in order (this session)
+    processes: int = 1  # training processes (DDP); tokens are summed over them
+
+
+def _world() -> tuple[int, int]:
+    """This process's rank and the number of training processes (``(0, 1)`` outside ``torchrun``)."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def _sum_over_processes(values: dict[str, float]) -> dict[str, float]:
+    """``values`` summed over every training process (unchanged on one)."""
+    import torch.distributed as dist
+
+    if _world()[1] == 1:
+        return values
+    device = torch.device("cuda", torch.cuda.current_device()) if dist.get_backend() == "nccl" else "cpu"
+    total = torch.tensor(list(values.values()), dtype=torch.float64, device=device)
+    dist.all_reduce(total)
+    return {k: int(v) for k, v in zip(values, total.tolist(), strict=True)}
 
 
 def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=None,
-                    stop_after: int | None = None) -> TrainResult:
-    """Train (or resume training) a multi-task model; checkpoints and logs go to ``out_dir``."""
+                    stop_after: int | None = None, task_per_process: bool = False) -> TrainResult:
+    """Train (or resume training) a multi-task model; checkpoints and logs go to ``out_dir``.
+
+    Under ``torchrun`` every process calls it with the same arguments; ``task_per_process``
+    then gives each process a different task in every step (else all train on one task).
+    """
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.sentence_transformer.losses import MatryoshkaLoss, MultipleNegativesRankingLoss
     from sentence_transformers.sentence_transformer.training_args import BatchSamplers, MultiDatasetBatchSamplers
@@ -212,6 +249,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
 
     from helpers.lipost.data.store import load_manifest
 
+    rank, processes = _world()
     torch.manual_seed(cfg.seed)
     model = load_model(cfg.base_model, keep=True)  # the grid trains many variants of one base
     full_dim = model.get_embedding_dimension()
@@ -229,6 +267,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     kinds = {t: load_manifest(Path(data_dir))[t]["kind"] for t in cfg.tasks}
     sink: dict[str, list[float]] = {task: [] for task in cfg.tasks}
     counts = {"tokens": 0, "padded": 0}
+    order: list[str] = []
     losses = {}
     for task in cfg.tasks:
         if kinds[task] in ("label", "group"):
@@ -236,17 +275,30 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
         else:
             base = MultipleNegativesRankingLoss(model, scale=cfg.scale)
         loss = MatryoshkaLoss(model, base, matryoshka_dims=cfg.dims) if len(cfg.dims) > 1 else base
-        losses[task] = TrackedLoss(task, loss, sink, counts)
+        losses[task] = TrackedLoss(task, loss, sink, counts, order)
 
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
-    _reset_if_stale(out_dir, checkpoint_key(cfg.to_dict(), Path(data_dir)))
+    identity = cfg.to_dict() if processes == 1 else {**cfg.to_dict(), "processes": processes,
+                                                     "task_per_process": task_per_process}
+    if rank == 0:
+        _reset_if_stale(out_dir, checkpoint_key(identity, Path(data_dir)))
+    if processes > 1:
+        import torch.distributed as dist
+
+        from helpers.lipost.training.mixing import ProcessMixingBatchSampler
+
+        dist.barrier()  # the others write into the folder the first one has just checked
+        mixing = functools.partial(ProcessMixingBatchSampler, processes=processes, task_per_process=task_per_process,
+                                   sampler=cfg.sampler)
+    else:
+        mixing = (MultiDatasetBatchSamplers.PROPORTIONAL if cfg.sampler == "proportional"
+                  else MultiDatasetBatchSamplers.ROUND_ROBIN)
     args = SentenceTransformerTrainingArguments(
         output_dir=str(ckpt_dir), max_steps=cfg.steps, per_device_train_batch_size=cfg.batch_size,
         learning_rate=cfg.lr, warmup_steps=cfg.warmup_ratio,  # transformers 5: a float < 1 is a ratio
         seed=cfg.seed, data_seed=cfg.seed,
-        multi_dataset_batch_sampler=(MultiDatasetBatchSamplers.PROPORTIONAL if cfg.sampler == "proportional"
-                                     else MultiDatasetBatchSamplers.ROUND_ROBIN),
+        multi_dataset_batch_sampler=mixing,
         batch_sampler=BatchSamplers.BATCH_SAMPLER, prompts=task_prompts(Path(data_dir), cfg.tasks,
                                                                         bool(model.prompts.get("query"))),
         logging_steps=max(1, min(10, cfg.steps // 10)), save_strategy="steps" if cfg.save_steps else "no",
@@ -267,7 +319,9 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     start = time.time()
     with frozen_prefix(model, cfg.cache_layers) as cache:  # a projection shares the encoder module
         trainer.train(resume_from_checkpoint=last)
-    total = _add_to_summary(out_dir / "train_summary.json", {"seconds": time.time() - start, **counts})
+    counts = _sum_over_processes(counts)
+    session = {"seconds": time.time() - start, **counts}
+    total = _add_to_summary(out_dir / "train_summary.json", session) if rank == 0 else session
     import resource
 
     return TrainResult(model=model, seconds=total["seconds"], steps=trainer.state.global_step,
@@ -275,7 +329,8 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
                        resumed_from=last, tokens=total["tokens"], padded_tokens=total["padded"],
                        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                        prefix_stats=cache.stats() if cache is not None else None,
-                       step_seconds=timer.seconds, timed_steps=timer.steps)
+                       step_seconds=timer.seconds, timed_steps=timer.steps, batch_tasks=order,
+                       processes=processes)
 
 
 def _add_to_summary(path: Path, part: dict) -> dict:
