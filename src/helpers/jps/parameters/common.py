@@ -13,7 +13,7 @@ from helpers.config import ParamError, Rule
 from helpers.jps.games import check_game
 from helpers.jps.search import check_depth_limit
 from helpers.jps.sweep import check_games_spec
-from helpers.pipeline.executor import check_executor
+from helpers.pipeline.executor import EXECUTOR_RULE
 
 
 def _ok(check: Callable[[Any], object]) -> Callable[[Any], bool]:
@@ -47,7 +47,7 @@ def depth_list() -> Rule:
 
 
 def executor_rule() -> Rule:
-    return Rule("an executor mapping such as {'kind': 'in-process'}", _ok(check_executor))
+    return EXECUTOR_RULE  # the pipeline's one rule for a sweep's executor
 
 
 def explain(params: dict[str, Any], name: str, check: Callable[[Any], object]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.config import ParamError, Rule
-from helpers.pipeline.executor import ExecutorError, check_executor
+from helpers.pipeline.executor import EXECUTOR_RULE
 
 
 def _is_int(value: Any, lo: int) -> bool:
@@ -33,15 +33,7 @@ THRESHOLD = Rule("a number in (0, 1), exclusive", lambda v: isinstance(v, int | 
                  and 0 < v < 1)
 
 
-def _executor_ok(value: Any) -> bool:
-    try:
-        check_executor(value)
-    except ExecutorError:
-        return False
-    return isinstance(value, dict)
-
-
-EXECUTOR = Rule("executor settings such as {'kind': 'in-process'}", _executor_ok)
+EXECUTOR = EXECUTOR_RULE  # the pipeline's one rule for a sweep's executor
 
 
 def at_least(params: dict, small: str, big: str, what: str) -> None:
