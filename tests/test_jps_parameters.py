@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from helpers.config import ParamError, load_profile
-from helpers.jps.parameters import STEP_MODULES, step_rules
+from helpers.jps.parameters import STEP_MODULES
+from helpers.pipeline import parameters as pipeline_parameters
 from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults
+
+
+def step_rules(step: str):
+    """The rules the runner reads for one of this part's steps."""
+    return pipeline_parameters.step_rules("jps", step)
 
 
 @pytest.mark.parametrize("profile", ["ci", "default", "full"])

@@ -10,9 +10,15 @@ import pytest
 import yaml
 
 from helpers.config import ParamError, load_profile
-from helpers.lipost.parameters import STEP_MODULES, step_rules
+from helpers.lipost.parameters import STEP_MODULES
+from helpers.pipeline import parameters as pipeline_parameters
 from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults
 from helpers.pipeline.runner import run_profile
+
+
+def step_rules(step: str):
+    """The rules the runner reads for one of this part's steps."""
+    return pipeline_parameters.step_rules("lipost", step)
 
 BAD_TRAINING = {"steps": -3, "lrr": 3}  # a negative step count and a misspelt learning rate
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 
 from helpers.config import ParamError, load_profile
+from helpers.pipeline import parameters as pipeline_parameters
 from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults
 from helpers.pipeline.parts import notebook_path
-from helpers.specialization.parameters import STEP_MODULES, step_rules
+from helpers.specialization.parameters import STEP_MODULES
+
+
+def step_rules(step: str):
+    """The rules the runner reads for one of this part's steps."""
+    return pipeline_parameters.step_rules("specialization", step)
 
 
 @pytest.mark.parametrize("step", sorted(STEP_MODULES))

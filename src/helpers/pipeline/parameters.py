@@ -73,14 +73,16 @@ def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, pr
 
 
 def step_rules(part_name: str, step: str) -> StepRules | None:
-    """The rules of one step from its part's registry ``helpers.<part>.parameters``; ``None``
-    when the part has no registry or the registry does not know the step."""
+    """The rules of one step from its part's registry ``helpers.<part>.parameters``: the
+    ``STEP_RULES`` of the module its ``STEP_MODULES`` names for the step; ``None`` when the part
+    has no registry or the registry does not know the step."""
     module_name = f"helpers.{part_name}.parameters"
     try:
         found = importlib.util.find_spec(module_name) is not None
     except ModuleNotFoundError:  # no package helpers.<part> at all
         found = False
-    return importlib.import_module(module_name).step_rules(step) if found else None
+    module = importlib.import_module(module_name).STEP_MODULES.get(step) if found else None
+    return None if module is None else importlib.import_module(f"{module_name}.{module}").STEP_RULES
 
 
 def _unknown(name: str, known: set[str]) -> str:
