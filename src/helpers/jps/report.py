@@ -1,14 +1,90 @@
-"""The main table in the paper's layout: this run's rows beside the paper's, quoted.
+"""The chapters' tables: the CFR runs of the games chapter (one row per seed, their
+``metrics.csv`` rows, the spread per game), and the main table in the paper's layout, this
+run's rows beside the paper's, quoted.
 
-Explained in the book: {ref}`jps-search-table`.
+Explained in the book: {ref}`jps-games-cfr` and {ref}`jps-search-table`.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.jps.games import BEST_KNOWN
 from helpers.jps.paper import GAME_LABELS, PAPER_STARRED, PAPER_TABLE
+from helpers.jps.sweep import reaches
+
+CFR_METRICS = (("expected_value", "value"), ("mean_iterate_value", "mean over iterations"),
+               ("purified_value", "purified"), ("seconds", "seconds"))
+"""``metrics.csv`` metric name -> the :func:`cfr_values` column it reads, in row order."""
+
+
+def cfr_values(records: list[dict]) -> pd.DataFrame:
+    """One row per CFR-only record (:func:`helpers.jps.sweep.cfr_job`), in the records' order.
+
+    Args:
+        records: the jobs' results, each with ``game``, ``seed``, ``cfr_value``,
+            ``cfr_mean_value``, ``cfr_pure_value`` and ``cfr_seconds``.
+
+    Returns:
+        Columns ``game``, ``seed``, ``value`` (the final iterate's exact value), ``mean over
+        iterations``, ``purified`` and ``seconds``.
+
+    Explained in the book: {ref}`jps-games-cfr`.
+    """
+    return pd.DataFrame([{"game": r["game"], "seed": r["seed"], "value": r["cfr_value"],
+                          "mean over iterations": r["cfr_mean_value"], "purified": r["cfr_pure_value"],
+                          "seconds": r["cfr_seconds"]} for r in records])
+
+
+def cfr_metric_rows(values: pd.DataFrame) -> list[dict]:
+    """The ``metrics.csv`` rows of :func:`cfr_values`: per seed, one row per metric of :data:`CFR_METRICS`.
+
+    Args:
+        values: the table :func:`cfr_values` returns.
+
+    Returns:
+        Long-format rows (run ``cfr-distribution``, model ``cfr1k``, task = game, lang ``all``,
+        ``n`` 1), seed by seed in the table's order, the metrics in :data:`CFR_METRICS` order.
+
+    Explained in the book: {ref}`jps-games-cfr`.
+    """
+    rows = []
+    for _, row in values.iterrows():
+        for metric, column in CFR_METRICS:
+            rows.append({"run": "cfr-distribution", "model": "cfr1k", "task": row["game"], "lang": "all",
+                         "metric": metric, "value": row[column], "n": 1, "seed": int(row["seed"])})
+    return rows
+
+
+def _distinct_values(values: pd.Series) -> int:
+    """How many different values ``values`` holds, rounded to two decimals (the paper's precision)."""
+    return len(set(np.round(values, 2)))
+
+
+def cfr_distribution(values: pd.DataFrame) -> pd.DataFrame:
+    """How the final-iterate values of :func:`cfr_values` spread over seeds, per game.
+
+    Args:
+        values: the table :func:`cfr_values` returns.
+
+    Returns:
+        One row per game (index ``game``, in first-seen order) with ``seeds``, ``mean``, ``sd``,
+        ``lowest``, ``highest``, ``distinct_values`` (at two decimals), ``seeds at best known``
+        (:func:`helpers.jps.sweep.reaches`) and ``largest |final − mean iterate|`` (over seeds,
+        the final iterate's value against the mean over iterations).
+
+    Explained in the book: {ref}`jps-games-cfr`.
+    """
+    distribution = values.groupby("game", sort=False).agg(
+        seeds=("value", "size"), mean=("value", "mean"), sd=("value", "std"), lowest=("value", "min"),
+        highest=("value", "max"), distinct_values=("value", _distinct_values))
+    distribution["seeds at best known"] = [int(sum(reaches(g, v) for v in values[values["game"] == g]["value"]))
+                                           for g in distribution.index]
+    distribution["largest |final − mean iterate|"] = (
+        values.assign(gap=(values["value"] - values["mean over iterations"]).abs())
+        .groupby("game", sort=False)["gap"].max())
+    return distribution
 
 
 def main_table(summary: pd.DataFrame, games: list[str]) -> pd.DataFrame:

@@ -108,6 +108,24 @@ def check_games_spec(games: object, parameter: str = "games") -> dict[str, dict]
     return games
 
 
+def cfr_jobs(cfr_seeds: dict[str, int], base_seed: int, cfr_iterations: int) -> list[Job]:
+    """One CFR-only job (:func:`cfr_job`) per game and seed, in the order of ``cfr_seeds``.
+
+    Args:
+        cfr_seeds: game id -> number of seeds; game ``g`` runs seeds ``base_seed .. base_seed + n - 1``.
+        base_seed: the first seed of every game.
+        cfr_iterations: CFR iterations per seed.
+
+    Returns:
+        The jobs, keyed ``cfr-<game>-s<seed>-<hex>`` by :func:`job_key`.
+
+    Explained in the book: {ref}`jps-games-cfr`.
+    """
+    return [Job(key=job_key("cfr", game, seed, {"cfr_iterations": cfr_iterations}), func=cfr_job,
+                kwargs={"game": game, "seed": seed, "cfr_iterations": cfr_iterations})
+            for game, n_seeds in cfr_seeds.items() for seed in range(base_seed, base_seed + n_seeds)]
+
+
 def main_jobs(games: dict[str, dict], base_seed: int, cfr_iterations: int, jps_iterations: int) -> list[Job]:
     """One CFR+JPS job per game and seed (seeds ``base_seed .. base_seed + n - 1``), largest games first."""
     jobs = []
