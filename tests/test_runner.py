@@ -77,13 +77,15 @@ def test_budget_choices_are_read_from_the_run_parameters():
     from helpers.pipeline.appendix import _budget_section
 
     steps = [{"step": "01_data", "params": {"max_test_per_lang": 600}},
-             {"step": "03_training", "params": {"steps": 320, "batch_size": 32, "freeze_layers": 8}},
+             {"step": "03_training", "params": {"steps": 320, "batch_size": 32, "freeze_layers": 8,
+                                                "max_seq_length": 48, "eval_max_seq_length": 40}},
              {"step": "04_ablations", "params": {"freeze_layers": 11, "steps": 40, "batch_size": 32,
                                                  "eval_max_rows": 150, "dropout": 0.0}}]
     text = _budget_section(steps)
     assert "at most 600 held-out articles per language" in text
     assert "bottom 11 layers frozen, dropout 0, 40 steps of 32 pairs, scored on 150 test rows" in text
     assert "headline model: 320 steps of 32 pairs, the bottom 8 layers frozen" in text
+    assert "first 48 tokens in training and 40 in evaluation" in text
     assert "every held-out article" in _budget_section([{"step": "01_data", "params": {"max_test_per_lang": 0}}])
     assert _budget_section([]) == ""
 

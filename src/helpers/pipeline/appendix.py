@@ -95,6 +95,10 @@ def _budget_section(steps: list[dict]) -> str:
         cap = data["max_test_per_lang"]
         kept = f"at most {cap} held-out articles per language" if cap else "every held-out article"
         lines.append(f"- test splits: {kept} (`01_data.max_test_per_lang`; every metric row carries its `n`)")
+    if "max_seq_length" in training:
+        lines.append(f"- text length: every text cut to its first {training['max_seq_length']} tokens in training and "
+                     f"{training.get('eval_max_seq_length', training['max_seq_length'])} in evaluation, in every "
+                     "chapter (`03_training.max_seq_length`; chapter 1 shows the share of summaries it truncates)")
     if "steps" in training:
         lines.append(f"- headline model: {training['steps']} steps of {training.get('batch_size')} pairs, the bottom "
                      f"{training.get('freeze_layers', 0)} layers frozen (`03_training`; its validation curve shows "
