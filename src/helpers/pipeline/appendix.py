@@ -170,6 +170,13 @@ def _levers(bench: dict) -> pd.DataFrame:
          + _ratio(enc, "top_layers_remembered_tokens_texts_per_s", "top_layers_texts_per_s")),
         ("Evaluation during training on a seeded sample of validation rows; full test split only at the end",
          "kept", "validation sample size is a parameter (`val_max_rows`)"),
+        ("ONNX Runtime as the encoding backend of the frozen baselines (fp32, every graph optimisation)",
+         "tried, not kept", "not in `make bench`: a trial on all-mpnet-base-v2 gave the same embeddings no faster "
+         "than PyTorch (within run-to-run noise), so onnxruntime stays out of the environment"),
+        ("The ablation grid on two one-thread Dask workers instead of one two-thread process", "tried, not kept",
+         "not in `make bench`: slower on two cores (each variant is matrix products that already use both)"),
+        ("bfloat16 matrix products (autocast) in training", "not used",
+         "faster on CPUs with native bfloat16, but the book's numbers would then depend on the CPU"),
     ]
     return pd.DataFrame(rows, columns=["lever", "status", "measured gain (last `make bench`)"])
 
