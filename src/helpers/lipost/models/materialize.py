@@ -99,7 +99,7 @@ def _materialise_e5(target: Path) -> None:
     import torch
     from safetensors.torch import save_file
     from sentence_transformers import SentenceTransformer
-    from sentence_transformers import models as st_models
+    from sentence_transformers.sentence_transformer import modules as st_models
     from transformers import BertConfig
 
     from helpers.lipost.models.e5_format import read_e5_file
