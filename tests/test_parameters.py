@@ -162,3 +162,19 @@ def test_training_literals_in_notebooks_are_the_settings_defaults(root, step):
     shared = [f.name for f in fields(TrainConfig) if f.name in defaults and f.name != "seed"]
     assert len(shared) >= 12, shared  # the training block is there at all
     assert {name: defaults[name] for name in shared} == {name: settings[name] for name in shared}
+
+
+def test_every_chapter_encodes_at_the_one_text_length(root):
+    """One text length in every chapter (TrainConfig's), so one cached embedding serves them all
+    and the environment appendix's "every text cut to its first N tokens" stays true."""
+    from helpers.lipost.training.config import TrainConfig
+
+    length_names = {"01_data": ["check_max_seq_length"], "02_baselines": ["max_seq_length"],
+                    "03_training": ["max_seq_length", "eval_max_seq_length"],
+                    "04_ablations": ["max_seq_length", "eval_max_seq_length"],
+                    "05_visualizations": ["eval_max_seq_length"]}
+    found = {}
+    for step, names in length_names.items():
+        defaults = notebook_defaults(root / "notebooks" / "lipost" / f"{step}.ipynb")
+        found |= {f"{step}.{name}": defaults[name] for name in names}
+    assert found == dict.fromkeys(found, TrainConfig().max_seq_length)
