@@ -14,7 +14,7 @@ Explained in the book: {ref}`pipeline-profiles`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +91,20 @@ class StepRules:
         rules: a rule for every parameter the step's notebook declares, and for no other name.
         cross_check: optional check across parameters, run once every rule holds; raises
             :class:`ParamError` naming the parameter at fault.
+        defaults: the one source of each default the notebook's parameters cell shows (a
+            config object's field, a part's constant): papermill needs literals in that
+            cell, and one test for every notebook checks that each literal equals the value
+            here, so no second copy can drift.
     """
 
     rules: dict[str, Rule]
     cross_check: Callable[[dict[str, Any]], None] | None = None
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.defaults) - set(self.rules))
+        if unknown:
+            raise ParamError(f"defaults given for {unknown}, which have no rule")
 
     def check(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Validate the parameters named by the rules, picked out of ``values`` (a notebook's

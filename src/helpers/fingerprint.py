@@ -16,6 +16,9 @@ redo hours of work). Every key that depends on library versions includes the loc
   whose wall time changes every run; the lock file.
 - :func:`frozen_weights_keys`, a frozen prefix's stored states: the frozen weights, the
   level, the lock file.
+- :func:`job_key`, one sweep job of any part (:mod:`helpers.pipeline.executor`): the job's
+  function and settings, the ``helpers`` files that function can execute (followed through
+  the imports, as for a step), the lock file. No part lists its source files by hand.
 
 Explained in the book: {ref}`pipeline-steps` and {ref}`pipeline-caches`.
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -105,6 +109,25 @@ def variant_key(root: Path, settings: dict, scoring: dict, data_dir: Path, modul
     digest.update(lock_digest(root).encode())
     digest.update(data_digest(data_dir).encode())
     return digest.hexdigest()
+
+
+def job_key(name: str, func: Callable[..., Any], settings: dict, modules: Sequence[str] = (),
+            root: Path | None = None) -> str:
+    """Key of one sweep job: ``<name>-<12 hex>``.
+
+    The hex covers ``func``'s module and name, its ``settings`` (the job's keyword
+    arguments), the code it can execute (``func``'s module and ``modules``, each followed
+    through its imports: :func:`helpers.pipeline.deps.module_files`) and the lock file
+    (in ``root``, else the repository this package sits in). ``name`` keeps the stored
+    record readable (``cfr-comm-3-s13``); it is not what makes the key unique.
+    """
+    from helpers.pipeline.deps import modules_digest
+
+    digest = hashlib.sha256(b"job-v1")
+    digest.update(_json([func.__module__, func.__qualname__, settings]))
+    digest.update(modules_digest(SRC, [func.__module__, *modules]).encode())
+    digest.update(lock_digest(root).encode())
+    return f"{name}-{digest.hexdigest()[:12]}"
 
 
 def checkpoint_key(settings: dict, data_dir: Path) -> str:

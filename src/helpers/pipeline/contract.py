@@ -1,0 +1,103 @@
+"""The part contract: everything a part gives the pipeline, in one object.
+
+A part of the book is one package ``helpers.<name>`` whose module ``helpers.<name>.part``
+holds ``PART``, a :class:`PartContract`, plus its notebooks ``notebooks/<name>/`` and its
+landing page ``book/<name>/index.md``. The pipeline (runner, parameter check, bench, book
+stage, appendices) reaches a part only through this object: nothing under
+``helpers.pipeline`` names a part's steps, files or figures. A profile lists the parts it
+runs, in the book's order, as blocks under ``parts:``; :func:`helpers.pipeline.parts.load`
+finds the contract by the block's name.
+
+What a part must provide (the fields below):
+
+- its **steps**, in reading order, and the rules of each step's parameters (a
+  :class:`~helpers.config.StepRules` per step; its ``defaults`` name the one source of
+  each default that the notebook's parameters cell shows);
+- its **sweeps** (the folders under ``sweeps/`` its steps fill, for the appendix);
+- its **claims step**, the chapter that writes ``results/claims.csv`` through
+  :mod:`helpers.claims` (the front page and its landing page read it);
+- optionally its **bench** (``make bench``'s figures), how the environment appendix shows
+  them (``bench_rows``), the appendix's lines on its budget choices (``budget_lines``),
+  its own count of wall time (``step_seconds``) and the files it adds under the book's
+  ``_static/`` (``static_files``).
+
+The recipe for a new part is in the book: {ref}`pipeline-new-part`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpers.config import StepRules
+
+
+class ContractError(TypeError):
+    """A part's ``PART`` that does not fulfil the contract (a missing step rule, an unknown claims step)."""
+
+
+def _no_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    return []
+
+
+def _no_files(run_dir: Path) -> list[tuple[Path, str]]:
+    return []
+
+
+@dataclass(frozen=True)
+class PartContract:
+    """What one part provides to the pipeline.
+
+    Attributes:
+        name: folder name under ``notebooks/``, ``src/helpers/``, ``book/`` and ``runs/<profile>/``.
+        title: the part's caption in the book's table of contents.
+        paper: the source paper, as the front page cites it.
+        steps: each step (notebook ``notebooks/<name>/<step>.ipynb``), in reading order, with
+            a function returning its parameter rules (imported only when asked).
+        claims_step: the step that writes the part's claims through :mod:`helpers.claims`.
+        sweeps: the sweeps (folders under ``runs/<profile>/<name>/sweeps/``) and the step that runs each.
+        bench: ``bench(profile, root) -> dict`` of speed figures, or ``None``.
+        bench_rows: ``bench_rows(figures) -> [(figure, value)]`` for the environment appendix;
+            ``None`` shows every scalar of the figures.
+        budget_lines: ``budget_lines({step: params}) -> [line]``: what this profile trades
+            for time, read from the parameters each step ran with.
+        step_seconds: ``step_seconds(run_dir) -> {name: seconds}`` when a step's record
+            under-counts its work (a resumed sweep); ``None`` reads the step records.
+        static_files: ``static_files(run_dir) -> [(source, path under _static/)]``.
+        min_seeds: the fewest seeds behind a *strong* practice in this part (:func:`helpers.claims.grade`).
+    """
+
+    name: str
+    title: str
+    paper: str
+    steps: Mapping[str, Callable[[], StepRules]]
+    claims_step: str
+    sweeps: Mapping[str, str] = field(default_factory=dict)
+    bench: Callable[[str, Path], dict] | None = None
+    bench_rows: Callable[[dict], list[tuple[str, str]]] | None = None
+    budget_lines: Callable[[Mapping[str, Mapping[str, Any]]], list[str]] = _no_lines
+    step_seconds: Callable[[Path], dict[str, float]] | None = None
+    static_files: Callable[[Path], list[tuple[Path, str]]] = _no_files
+    min_seeds: int = 3
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ContractError(f"part {self.name!r}: no steps")
+        if self.claims_step not in self.steps:
+            raise ContractError(f"part {self.name!r}: claims step {self.claims_step!r} is not one of its steps "
+                                f"{list(self.steps)}")
+        unknown = {sweep: step for sweep, step in self.sweeps.items() if step not in self.steps}
+        if unknown:
+            raise ContractError(f"part {self.name!r}: sweeps {unknown} name steps it does not have")
+
+    def rules(self, step: str) -> StepRules:
+        """The parameter rules of ``step``; :class:`ContractError` for a step the part does not have."""
+        if step not in self.steps:
+            raise ContractError(f"part {self.name!r} has no step {step!r}; its steps are {list(self.steps)}")
+        rules = self.steps[step]()
+        if not isinstance(rules, StepRules):
+            raise ContractError(f"part {self.name!r}, step {step!r}: its rules are a {type(rules).__name__}, "
+                                "not a StepRules")
+        return rules
