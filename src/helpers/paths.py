@@ -35,6 +35,15 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def run_folder(run_dir: str | Path) -> Path:
+    """A chapter's run folder: ``run_dir`` as given when absolute, else under the repository
+    (:func:`repo_root`), so a notebook opened in JupyterLab from ``notebooks/<part>/`` and
+    run top to bottom writes to ``runs/dev/<part>`` of the repository, as papermill's does,
+    and never beside the notebook."""
+    path = Path(run_dir).expanduser()
+    return path if path.is_absolute() else repo_root() / path
+
+
 @contextlib.contextmanager
 def atomic_dir(final: Path, replace: bool = True) -> Iterator[Path]:
     """Yield a temporary folder beside ``final``; rename it to ``final`` on success.
