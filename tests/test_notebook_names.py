@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.pipeline.deps import notebook_code
+from helpers.deps import notebook_code
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "notebooks").rglob("*.ipynb")

@@ -105,7 +105,7 @@ def test_a_step_reruns_only_when_code_it_can_execute_changes(tmp_path, root):
 
 
 def test_helpers_files_follow_imports_inside_functions(tmp_path):
-    from helpers.pipeline.deps import helpers_files
+    from helpers.deps import helpers_files
 
     pkg = tmp_path / "src" / "helpers"
     (pkg / "sub").mkdir(parents=True)

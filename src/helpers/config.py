@@ -1,12 +1,12 @@
-"""Profiles (``params/<profile>.yaml``) and the validation of notebook parameters.
+"""The validation of notebook parameters: rules, and the rules of one step.
 
-A profile holds every setting of a run in one visible place: ``seed`` and, under
-``parts:``, the parameters of each notebook. Notebooks keep literals in their
-``parameters`` cell. What each parameter must be is written once, as a
-:class:`StepRules` per step in the part's registry (``helpers.<part>.parameters``): the
+Notebooks keep literals in their ``parameters`` cell. What each parameter must be is
+written once, as a :class:`StepRules` per step in the part's registry
+(``helpers.<part>.parameters``, reached by the pipeline through the part's contract): the
 notebook's next cell calls its :meth:`StepRules.check`, and the runner calls the same
 check on every step of a profile before the first step runs. Both raise
-:class:`ParamError` naming the parameter, its value and what was expected.
+:class:`ParamError` naming the parameter, its value and what was expected. Reading a
+profile is :mod:`helpers.pipeline.profiles`.
 
 Explained in the book: {ref}`pipeline-profiles`.
 """
@@ -15,12 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import yaml
-
-PROFILES = ("ci", "default", "full")
 
 
 class ParamError(ValueError):
@@ -113,41 +108,3 @@ class StepRules:
         if self.cross_check is not None:
             self.cross_check(params)
         return params
-
-
-SHARED = "shared"  # a part block's settings for every step of the part that declares them
-
-
-def part_steps(profile_data: dict[str, Any], part_name: str) -> list[str]:
-    """The steps of one part of a loaded profile, in the profile's order (``shared`` is not a step)."""
-    return [step for step in profile_data["parts"][part_name] if step != SHARED]
-
-
-def load_profile(profile: str, root: Path) -> dict[str, Any]:
-    """Read ``params/<profile>.yaml``: ``seed`` and ``parts: {<part>: {<step>: {...}}}``.
-
-    A part block may also hold ``shared:``, settings given to every step of the part whose
-    notebook declares them (a step's own value wins), so a setting two chapters use is
-    written once. Refuses, by name, an unknown profile, an unknown part, a part without
-    steps and a step whose parameters are not a mapping.
-    """
-    from helpers.pipeline.parts import part
-
-    path = root / "params" / f"{profile}.yaml"
-    if not path.is_file():
-        known = sorted(p.stem for p in (root / "params").glob("*.yaml"))
-        raise ParamError(f"profile {profile!r}: no file {path}; known profiles: {known}")
-    data = yaml.safe_load(path.read_text()) or {}
-    parts = data.get("parts")
-    if not isinstance(parts, dict) or not parts:
-        raise ParamError(f"{path}: expected a non-empty 'parts:' mapping of part -> notebook -> parameters")
-    for name, steps in parts.items():
-        part(name)  # refuses an unknown part by name
-        if not isinstance(steps, dict) or not [step for step in steps if step != SHARED]:
-            raise ParamError(f"{path}: part {name!r} needs a non-empty mapping of notebook -> parameters")
-        for step, params in steps.items():
-            if params is not None and not isinstance(params, dict):
-                raise ParamError(f"{path}: {name}.{step}: expected a mapping of parameter -> value, "
-                                 f"got {type(params).__name__}")
-    validate(data, {"seed": integer(0)})
-    return data

@@ -87,7 +87,7 @@ def data_digest(data_dir: Path) -> str:
 
 def step_key(root: Path, notebook: Path, params: dict, upstream: str) -> str:
     """Key of one executed notebook of the pipeline (see :mod:`helpers.pipeline.runner`)."""
-    from helpers.pipeline.deps import helpers_digest
+    from helpers.deps import helpers_digest
 
     digest = hashlib.sha256()
     digest.update(Path(notebook).read_bytes())
@@ -101,7 +101,7 @@ def step_key(root: Path, notebook: Path, params: dict, upstream: str) -> str:
 def variant_key(root: Path, settings: dict, scoring: dict, data_dir: Path, modules: list[str]) -> str:
     """Key of one ablation variant: what it trains and how it is scored (not its name),
     the code those run (``modules`` and everything they import), the lock file and the data."""
-    from helpers.pipeline.deps import modules_digest
+    from helpers.deps import modules_digest
 
     digest = hashlib.sha256(b"variant-v2")
     digest.update(_json({"settings": settings, "scoring": scoring}))
@@ -117,11 +117,11 @@ def job_key(name: str, func: Callable[..., Any], settings: dict, modules: Sequen
 
     The hex covers ``func``'s module and name, its ``settings`` (the job's keyword
     arguments), the code it can execute (``func``'s module and ``modules``, each followed
-    through its imports: :func:`helpers.pipeline.deps.module_files`) and the lock file
+    through its imports: :func:`helpers.deps.module_files`) and the lock file
     (in ``root``, else the repository this package sits in). ``name`` keeps the stored
     record readable (``cfr-comm-3-s13``); it is not what makes the key unique.
     """
-    from helpers.pipeline.deps import modules_digest
+    from helpers.deps import modules_digest
 
     digest = hashlib.sha256(b"job-v1")
     digest.update(_json([func.__module__, func.__qualname__, settings]))
@@ -132,7 +132,7 @@ def job_key(name: str, func: Callable[..., Any], settings: dict, modules: Sequen
 
 def checkpoint_key(settings: dict, data_dir: Path) -> str:
     """Key of a training run's checkpoints: a checkpoint resumes only the same run."""
-    from helpers.pipeline.deps import modules_digest
+    from helpers.deps import modules_digest
 
     same_run = {k: v for k, v in settings.items() if k not in ("eval_steps", "save_steps")}
     digest = hashlib.sha256(b"checkpoint-v2")

@@ -1,10 +1,10 @@
 """``make bench``: the speed figures of every part on this machine, printed and recorded.
 
 Shared timing tools live here (medians of functions timed in turns, the matrix-multiply
-peak, a run's per-step wall times); each part measures its own figures in
-``helpers.<part>.bench.main(profile, root) -> dict`` (Part I: training and encoding
-against this CPU's peak; Part II: CFR and JPS speed against OpenSpiel; Part III: batched
-seeds against a one-seed loop). A part whose run folder is missing is skipped with a note.
+peak, a run's per-step wall times); each part measures its own figures through its
+contract's ``bench(profile, root) -> dict`` (:mod:`helpers.pipeline.contract`), and
+counts its own wall time where a step record under-counts it (``step_seconds``). A part
+without a bench, or whose run folder is missing, is skipped with a note.
 Everything lands in ``runs/bench/bench.json`` (atomically), which the book's environment
 appendix shows. Figures from a shared, noisy machine: compare ratios, and medians across runs.
 
@@ -14,8 +14,6 @@ Explained in the book: {ref}`environment-speed-levers`.
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import statistics
 import time
@@ -23,7 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from helpers.paths import atomic_write_text, repo_root
-from helpers.pipeline.parts import PART_NAMES, part, part_run_dir
+from helpers.pipeline.parts import load, part_run_dir
+from helpers.pipeline.profiles import load_profile
 
 
 def interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
@@ -52,31 +51,13 @@ def matmul_peak(size: int = 2048, repeats: int = 7) -> float:
     return 2 * size**3 / median_time(lambda: a @ b, repeats) / 1e9
 
 
-def step_times(run_dir: Path) -> tuple[dict[str, float], float]:
-    """Per-step wall times of a part's last run, from its step records, and their sum.
-
-    A resumed ablation step records only its last session, so Part I's total counts the
-    grid by its variants' own run times (``ablations/*/variant.json``) instead.
-    """
+def step_times(run_dir: Path) -> dict[str, float]:
+    """Per-step wall times of a part's last run, from its step records."""
     steps = {}
     for record in sorted((Path(run_dir) / "steps").glob("*.json")):
         rec = json.loads(record.read_text())
         steps[rec["step"]] = rec["seconds"]
-    variants = sum(json.loads(p.read_text())["seconds"] for p in Path(run_dir).glob("ablations/*/variant.json"))
-    if variants:
-        steps["ablation variants (own time)"] = variants
-    total = sum(v for k, v in steps.items() if k != "04_ablations") if variants else sum(steps.values())
-    return steps, total
-
-
-def part_bench(name: str) -> Callable[..., dict] | None:
-    """A part's ``helpers.<part>.bench.main``; ``None`` for a part without one."""
-    module = f"helpers.{name}.bench"
-    try:
-        found = importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # no package helpers.<part>
-        found = False
-    return importlib.import_module(module).main if found else None
+    return steps
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -84,19 +65,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--profile", default="default")
     parser.add_argument("--part", action="append", help="bench only this part; repeatable (default: every part)")
     args = parser.parse_args(argv)
-    names = [part(name).name for name in args.part] if args.part else list(PART_NAMES)
     root = repo_root()
+    names = [load(name).name for name in args.part] if args.part else list(load_profile(args.profile, root)["parts"])
     result: dict = {"profile": args.profile, "parts": {}}
     for name in names:
-        bench = part_bench(name)
+        contract = load(name)
         run_dir = part_run_dir(root, args.profile, name)
-        if bench is None or not (run_dir / "steps").is_dir():
-            print(f"[{name}] skipped: " + ("the part has no bench" if bench is None else
+        if contract.bench is None or not (run_dir / "steps").is_dir():
+            print(f"[{name}] skipped: " + ("the part has no bench" if contract.bench is None else
                                             f"{run_dir} has no run: run the {args.profile!r} profile first"))
             continue
         print(f"[{name}]")
-        figures = bench(args.profile, root)
-        steps, total = step_times(run_dir)
+        figures = contract.bench(args.profile, root)
+        steps = (contract.step_seconds or step_times)(run_dir)
+        total = sum(steps.values())
         for step, seconds in steps.items():
             print(f"  step {step}: {seconds:.0f} s")
         print(f"  {args.profile} profile, this part end to end: {total / 60:.1f} min")

@@ -14,8 +14,6 @@ Explained in the book: {ref}`pipeline-book`.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -24,7 +22,8 @@ from pathlib import Path
 
 import yaml
 
-from helpers.pipeline.parts import PARTS, part_run_dir
+from helpers.pipeline.parts import load, part_run_dir
+from helpers.pipeline.profiles import load_profile, part_steps
 
 
 class BookBuildFailed(RuntimeError):
@@ -51,22 +50,10 @@ def _prepare_notebooks(nb_dir: Path) -> None:
         nbformat.write(nb, path)
 
 
-def _static_files(part_name: str, run_dir: Path) -> list[tuple[Path, str]]:
-    """The files a part adds under the book's ``_static/`` (its optional module
-    ``helpers.<part>.book_assets``, function ``static_files(run_dir)``)."""
-    module = f"helpers.{part_name}.book_assets"
-    try:
-        found = importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # no package helpers.<part>
-        found = False
-    return importlib.import_module(module).static_files(run_dir) if found else []
-
-
 def toc(parts: dict[str, list[str]]) -> dict:
     """The table of contents: the front page, one caption per part that ran (its landing
     page, then its chapters as sections) and the shared appendices."""
-    captions = {p.name: p.title for p in PARTS}
-    entries = [{"caption": captions[name], "chapters": [{"file": f"{name}/index",
+    entries = [{"caption": load(name).title, "chapters": [{"file": f"{name}/index",
                                                           "sections": [{"file": f"{name}/{c}"} for c in chapters]}]}
                for name, chapters in parts.items()]
     entries.append({"caption": "Appendices", "chapters": [{"file": page} for page in APPENDICES]})
@@ -75,17 +62,14 @@ def toc(parts: dict[str, list[str]]) -> dict:
 
 def stage(root: Path, profile: str) -> Path:
     """Copy config, prose and every part's executed notebooks of ``profile`` into one book folder."""
-    from helpers.config import load_profile, part_steps
     from helpers.pipeline import appendix
 
     parts, data = {}, load_profile(profile, root)
-    for part in PARTS:  # the book's order
-        if part.name not in data["parts"]:
-            continue
-        executed = part_run_dir(root, profile, part.name) / "notebooks"
-        chapters = [step for step in part_steps(data, part.name) if (executed / f"{step}.ipynb").exists()]
+    for name in data["parts"]:  # the book's order
+        executed = part_run_dir(root, profile, name) / "notebooks"
+        chapters = [step for step in part_steps(data, name) if (executed / f"{step}.ipynb").exists()]
         if chapters:
-            parts[part.name] = chapters
+            parts[name] = chapters
     if not parts:
         raise BookBuildFailed(f"runs/{profile}/ holds no executed notebooks: run the pipeline for profile "
                               f"{profile!r} first")
@@ -93,9 +77,9 @@ def stage(root: Path, profile: str) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(root / "book", target, ignore=shutil.ignore_patterns("_build"))
-    for part in PARTS:  # a part that has not run has no landing page either
-        if part.name not in parts:
-            shutil.rmtree(target / part.name, ignore_errors=True)
+    for folder in (p for p in target.iterdir() if p.is_dir() and (p / "index.md").exists()):
+        if folder.name not in parts:  # a part that has not run has no landing page either
+            shutil.rmtree(folder)
     shutil.copy(root / "_config.yml", target / "_config.yml")
     (target / "_toc.yml").write_text("# Written by helpers.pipeline.book for this run's parts.\n"
                                      + yaml.safe_dump(toc(parts), sort_keys=False))
@@ -104,7 +88,7 @@ def stage(root: Path, profile: str) -> Path:
         for chapter in chapters:
             shutil.copy(run_dir / "notebooks" / f"{chapter}.ipynb", target / name / f"{chapter}.ipynb")
         _prepare_notebooks(target / name)
-        for source, relative in _static_files(name, run_dir):  # e.g. Part I's ablation variants' records
+        for source, relative in load(name).static_files(run_dir):  # e.g. Part I's ablation variants' records
             dest = target / "_static" / relative
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, dest)

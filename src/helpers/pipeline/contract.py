@@ -17,9 +17,9 @@ What a part must provide (the fields below):
 - its **claims step**, the chapter that writes ``results/claims.csv`` through
   :mod:`helpers.claims` (the front page and its landing page read it);
 - optionally its **bench** (``make bench``'s figures), how the environment appendix shows
-  them (``bench_rows``), the appendix's lines on its budget choices (``budget_lines``),
-  its own count of wall time (``step_seconds``) and the files it adds under the book's
-  ``_static/`` (``static_files``).
+  them (``bench_rows``, ``bench_notes``), the appendix's lines on its run (its data, its
+  budget choices: ``environment_lines``), its own count of wall time (``step_seconds``)
+  and the files it adds under the book's ``_static/`` (``static_files``).
 
 The recipe for a new part is in the book: {ref}`pipeline-new-part`.
 """
@@ -38,7 +38,7 @@ class ContractError(TypeError):
     """A part's ``PART`` that does not fulfil the contract (a missing step rule, an unknown claims step)."""
 
 
-def _no_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _no_lines(run_dir: Path, step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return []
 
 
@@ -61,12 +61,17 @@ class PartContract:
         bench: ``bench(profile, root) -> dict`` of speed figures, or ``None``.
         bench_rows: ``bench_rows(figures) -> [(figure, value)]`` for the environment appendix;
             ``None`` shows every scalar of the figures.
-        budget_lines: ``budget_lines({step: params}) -> [line]``: what this profile trades
-            for time, read from the parameters each step ran with.
+        bench_notes: ``bench_notes(figures) -> markdown`` shown before that table (a
+            lever table, say), or ``None``.
+        environment_lines: ``environment_lines(run_dir, {step: params}) -> [markdown
+            line]``: what the environment appendix says of this part's run (its data's
+            hashes, what the profile trades for time), read from the run folder and the
+            parameters each step ran with.
         step_seconds: ``step_seconds(run_dir) -> {name: seconds}`` when a step's record
             under-counts its work (a resumed sweep); ``None`` reads the step records.
         static_files: ``static_files(run_dir) -> [(source, path under _static/)]``.
         min_seeds: the fewest seeds behind a *strong* practice in this part (:func:`helpers.claims.grade`).
+        packages: the installed packages the part leans on, whose versions the environment appendix lists.
     """
 
     name: str
@@ -77,10 +82,12 @@ class PartContract:
     sweeps: Mapping[str, str] = field(default_factory=dict)
     bench: Callable[[str, Path], dict] | None = None
     bench_rows: Callable[[dict], list[tuple[str, str]]] | None = None
-    budget_lines: Callable[[Mapping[str, Mapping[str, Any]]], list[str]] = _no_lines
+    bench_notes: Callable[[dict], str] | None = None
+    environment_lines: Callable[[Path, Mapping[str, Mapping[str, Any]]], list[str]] = _no_lines
     step_seconds: Callable[[Path], dict[str, float]] | None = None
     static_files: Callable[[Path], list[tuple[Path, str]]] = _no_files
     min_seeds: int = 3
+    packages: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.steps:

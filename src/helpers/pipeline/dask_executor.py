@@ -58,8 +58,9 @@ def dask_client(settings: dict[str, Any]) -> Iterator[Any]:
 
 
 def run_on_dask(pending: list[tuple[int, Job]], store: str | Path | None, settings: dict[str, Any], total: int,
-                log: Callable[[str], None]) -> dict[int, Any]:
+                progress: Callable[[str], None]) -> dict[int, Any]:
     """Run the ``(index, job)`` pairs of a sweep of ``total`` jobs on Dask; return ``{index: result}``.
+    ``progress`` is called once per finished job.
 
     The client is made (and a scheduler checked reachable) before any job is submitted;
     a job that still fails after its retries raises here, with the job's key named.
@@ -70,8 +71,6 @@ def run_on_dask(pending: list[tuple[int, Job]], store: str | Path | None, settin
     if not pending:
         return results
     with dask_client(settings) as client:
-        log(f"dask: {len(pending)} of {total} jobs on {client.scheduler_info().get('address', '?')} "
-            f"({len(client.scheduler_info()['workers'])} workers)")
         futures = {client.submit(run_and_record, job, None if store is None else str(store), pure=False,
                                  retries=settings["retries"], key=f"{job.key}-{uuid.uuid4().hex[:8]}"): (index, job)
                    for index, job in pending}
@@ -84,5 +83,5 @@ def run_on_dask(pending: list[tuple[int, Job]], store: str | Path | None, settin
                     other.cancel()
                 raise JobFailed(f"job {job.key} failed on the Dask cluster after {settings['retries']} "
                                    f"retries: {type(err).__name__}: {err}") from err
-            log(f"job {index + 1}/{total} done ({done}/{len(pending)} of this run): {job.key}")
+            progress(f"job {index + 1}/{total} done ({done}/{len(pending)} of this run): {job.key}")
     return results

@@ -27,10 +27,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tqdm.auto import tqdm
 
 from helpers.config import ParamError, Rule
 from helpers.paths import atomic_write_text
@@ -141,7 +145,8 @@ def run_jobs(jobs: Sequence[Job], store: str | Path | None = None,
         store: folder of finished records (``<key>.json``); ``None`` keeps nothing (the
             jobs then keep their own records).
         executor: the profile's ``executor`` block; in-process (one job after another) by default.
-        log: where progress lines go.
+        log: where the one closing sentence goes (jobs, how many were reused, seconds); the
+            per-job progress is a bar on standard error, which the book drops.
 
     Raises:
         ExecutorError: bad settings, two jobs with one key, or no scheduler at the
@@ -153,18 +158,34 @@ def run_jobs(jobs: Sequence[Job], store: str | Path | None = None,
         raise ExecutorError("two jobs of one sweep share a key; a key must name one job")
     results: dict[int, Any] = {}
     pending: list[tuple[int, Job]] = []
+    index_of = {key: index for index, key in enumerate(keys)}
     for index, job in enumerate(jobs):
         record = Path(store) / f"{job.key}.json" if store is not None else None
         if record is not None and record.exists():
             results[index] = json.loads(record.read_text())
         else:
             pending.append((index, job))
-    if settings["kind"] == "dask":
-        from helpers.pipeline.dask_executor import run_on_dask
+    start = time.perf_counter()
+    with tqdm(total=len(pending), file=sys.stderr, desc="jobs", disable=not pending, leave=False) as bar:
+        def progress(line: str) -> None:
+            bar.set_postfix_str(line[-60:], refresh=False)
+            bar.update(1)
 
-        results.update(run_on_dask(pending, store, settings, len(jobs), log))
-    else:
-        for index, job in pending:
-            log(f"job {index + 1}/{len(jobs)}: {job.key}")
-            results[index] = run_and_record(job, store)
+        if settings["kind"] == "dask":
+            from helpers.pipeline.dask_executor import run_on_dask
+
+            results.update(run_on_dask(pending, store, settings, len(jobs), progress))
+        else:
+            for _, job in pending:
+                results[index_of[job.key]] = run_and_record(job, store)
+                progress(job.key)
+    log(summary(len(jobs), len(jobs) - len(pending), time.perf_counter() - start, settings["kind"]))
     return [results[index] for index in range(len(jobs))]
+
+
+def summary(total: int, reused: int, seconds: float, kind: str) -> str:
+    """The one sentence a sweep leaves in its chapter: jobs, reused records, seconds, where they ran."""
+    ran = total - reused
+    where = "on Dask" if kind == "dask" else "in process"
+    return (f"{total} job{'s' if total != 1 else ''}: {reused} reused from stored records, {ran} run {where} "
+            f"in {seconds:.0f} s.")

@@ -7,8 +7,8 @@ defaults (its ``parameters`` cell, as papermill reads it) with what the runner w
 the profile, the step and the parameter: a name the notebook does not declare (with the
 closest declared name), a ``shared`` setting no step of the part declares, a setting the
 runner gives itself (``run_dir``, ``profile``, ``seed``), a value its part's
-registry (``helpers.<part>.parameters``, the rules the notebook's validation cell
-applies) refuses, and a top-level ``executor`` block
+contract gives for the step (``PART.rules(step)``, the rules the notebook's validation
+cell applies) refuses, and a top-level ``executor`` block
 (:func:`helpers.pipeline.executor.check_executor`) that is not one. A bad profile thus
 fails in seconds, not after the steps before it.
 
@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import ast
 import difflib
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
-from helpers.config import SHARED, ParamError, StepRules, part_steps
-from helpers.pipeline.parts import notebook_path, part_run_dir
+from helpers.config import ParamError
+from helpers.pipeline.parts import load, notebook_path, part_run_dir
+from helpers.pipeline.profiles import SHARED, load_profile, part_steps
 
 INJECTED = ("run_dir", "profile", "seed")
 """Parameters the runner gives every step: the part's run folder, the profile's name and its ``seed``."""
@@ -72,17 +71,21 @@ def step_params(profile_data: dict, part_name: str, step: str, run_dir: Path, pr
     return params
 
 
-def step_rules(part_name: str, step: str) -> StepRules | None:
-    """The rules of one step from its part's registry ``helpers.<part>.parameters``: the
-    ``STEP_RULES`` of the module its ``STEP_MODULES`` names for the step; ``None`` when the part
-    has no registry or the registry does not know the step."""
-    module_name = f"helpers.{part_name}.parameters"
-    try:
-        found = importlib.util.find_spec(module_name) is not None
-    except ModuleNotFoundError:  # no package helpers.<part> at all
-        found = False
-    module = importlib.import_module(module_name).STEP_MODULES.get(step) if found else None
-    return None if module is None else importlib.import_module(f"{module_name}.{module}").STEP_RULES
+def resolve(profile: str, root: Path, part_name: str, step: str, data: dict | None = None,
+            declared: dict[str, dict] | None = None) -> dict[str, Any]:
+    """Every parameter one step runs with: its notebook's defaults overridden by what the
+    runner passes (:func:`step_params`). The one resolver of a step's parameters: the
+    runner records it, the profile check validates it, and every bench reads it.
+
+    ``data`` is the loaded profile and ``declared`` the notebook's parameters, when the
+    caller has them.
+    """
+    data = load_profile(profile, root) if data is None else data
+    source = notebook_path(root, part_name, step)
+    declared = declared_parameters(source) if declared is None else declared
+    return notebook_defaults(source, declared) | step_params(data, part_name, step,
+                                                             part_run_dir(root, profile, part_name), profile,
+                                                             set(declared))
 
 
 def _unknown(name: str, known: set[str]) -> str:
@@ -96,20 +99,13 @@ def _step_problems(profile: str, data: dict, root: Path, part_name: str, step: s
     """What is wrong with one step's parameters: each unknown or runner-owned name in its
     block, and the first value its registry rules refuse (checked on the notebook's
     defaults overridden by what the runner will pass, which ignores unknown names)."""
-    source = notebook_path(root, part_name, step)
     own = data["parts"][part_name].get(step) or {}
     problems = [f"unknown parameter {_unknown(name, set(declared))} of notebooks/{part_name}/{step}.ipynb"
                 for name in own if name not in declared and name not in INJECTED]
     problems += [f"parameter {name!r} is set by the runner (the part's run folder, the profile's name and its "
                  f"top-level seed); remove it from the step's block" for name in own if name in INJECTED]
-    rules = step_rules(part_name, step)
-    if rules is None:
-        return problems
     try:
-        values = notebook_defaults(source, declared)
-        values.update(step_params(data, part_name, step, part_run_dir(root, profile, part_name), profile,
-                                  set(declared)))
-        rules.check(values)
+        load(part_name).rules(step).check(resolve(profile, root, part_name, step, data, declared))
     except ParamError as err:
         problems.append(str(err))
     return problems

@@ -1,11 +1,12 @@
 """Run the book's notebooks in order with papermill, for one profile, part by part.
 
-The parts (:mod:`helpers.pipeline.parts`) run in the book's order. Each step of a part
+The parts run in the order of the profile's ``parts:`` blocks (the book's order), each
+reached through its contract (:mod:`helpers.pipeline.parts`). Each step of a part
 (a notebook ``notebooks/<part>/<step>.ipynb``) is executed into
 ``runs/<profile>/<part>/notebooks/`` with the profile's parameters plus ``run_dir`` (the
 part's run folder), ``profile`` and ``seed``. A step is skipped when its *fingerprint*
 is unchanged: SHA-256 over the notebook source, its parameters, the ``helpers`` sources
-it can execute (see :mod:`helpers.pipeline.deps`), ``requirements.lock`` and the
+it can execute (see :mod:`helpers.deps`), ``requirements.lock`` and the
 fingerprint of the step before it in the same part (a part is a chain, so a change
 upstream re-runs everything below it, and never another part's steps).
 Before the first step runs, every step's parameters in the selected parts are checked
@@ -25,12 +26,12 @@ import json
 import time
 from pathlib import Path
 
-from helpers.config import load_profile, part_steps
 from helpers.fingerprint import step_key
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
-from helpers.pipeline.parameters import EXECUTOR, check_profile, declared_parameters, notebook_defaults, step_params
-from helpers.pipeline.parts import PART_NAMES, notebook_path, part, part_run_dir
+from helpers.pipeline.parameters import EXECUTOR, check_profile, declared_parameters, resolve, step_params
+from helpers.pipeline.parts import load, notebook_path, part_run_dir
+from helpers.pipeline.profiles import load_profile, part_steps
 
 
 class StepFailed(RuntimeError):
@@ -78,8 +79,8 @@ def run_profile(profile: str, root: Path, parts: list[str] | None = None, only: 
     return the step records. All their steps' parameters are checked first (``ParamError``)."""
     data = load_profile(profile, root)
     for name in parts or []:
-        part(name)  # an unknown part is refused by name
-    selected = [name for name in PART_NAMES if name in data["parts"] and (not parts or name in parts)]
+        load(name)  # an unknown part is refused by name
+    selected = [name for name in data["parts"] if not parts or name in parts]
     if parts and not selected:
         raise StepFailed(f"profile {profile!r} has no block for part(s) {parts}; it has {list(data['parts'])}")
     check_profile(profile, data, root, selected)  # every step of every selected part, before any runs
@@ -133,7 +134,7 @@ def run_part(profile: str, data: dict, root: Path, part_name: str, only: list[st
         seconds = time.time() - start
         rec = {"part": part_name, "step": step, "fingerprint": fp, "seconds": round(seconds, 1),
                "finished": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _commit(root),
-               "params": notebook_defaults(source, declared) | params}  # what the step ran with, defaults included
+               "params": resolve(profile, root, part_name, step, data, declared)}  # what it ran with, defaults included
         atomic_write_text(record_path, json.dumps(rec, indent=1, default=str))
         log(f"{label}: done in {seconds:.0f} s")
         records.append(rec)
