@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PROFILE ?= default
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book run bench test test-fast lint clean-runs
+.PHONY: setup book run bench test test-fast lint lab clean-runs
 
 # torch is installed first, alone and pinned, so no CUDA build is ever pulled; the lock
 # is a complete `pip freeze`, so the rest installs with --no-deps exactly as pinned.
@@ -37,8 +37,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser check"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# ruff, the layering contracts (pyproject.toml: parts above the shared machinery, no part
+# importing another, no cycle inside a part), then the tests
 test: setup browser
 	$(PY) -m ruff check src tests
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 test-fast: setup
@@ -46,6 +49,12 @@ test-fast: setup
 
 lint: setup
 	$(PY) -m ruff check src tests
+	$(VENV)/bin/lint-imports
+
+# JupyterLab on the book's kernel, from the repository root: a chapter run top to bottom
+# writes under runs/dev/<part>/ of the repository, as papermill's runs write under runs/<profile>/
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=.
 
 clean-runs:
 	rm -rf runs

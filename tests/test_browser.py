@@ -22,8 +22,14 @@ def test_sound_page_passes(tmp_path):
     assert report["broken_images"] == [] and report["broken_links"] == []
 
 
+WIDE = '<div class="cell_input"><pre style="width:300px;overflow:auto">' + "x = " + "1 + " * 60 + "1</pre></div>"
+JOBS = '<div class="cell_output"><pre>job 1/3: cfr-comm-3-s13\njob 2/3: cfr-comm-3-s14</pre></div>'
+
+
 @pytest.mark.parametrize("body,problem", [
     ('<img src="missing.png">', "did not render"),
+    (WIDE, "runs off the page"),
+    (JOBS, "list jobs one per line"),
     ('<a href="nowhere.html">x</a>', "no such file"),
     ('<a href="other.html#gone">x</a>', "no element #gone"),
 ])

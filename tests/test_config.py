@@ -1,7 +1,8 @@
 import pytest
 
-from helpers.config import ParamError, load_profile, validate
+from helpers.config import ParamError, validate
 from helpers.lipost.data.build import RULES, build_all
+from helpers.pipeline.profiles import load_profile
 from tests.conftest import SMALL
 
 

@@ -52,6 +52,17 @@ def test_results_in_order_and_records_reused(tmp_path):
     assert [r["square"] for r in run_jobs(jobs, tmp_path, log=quiet)] == [9, -1, 4]
 
 
+def test_a_sweep_leaves_one_sentence_and_no_line_per_job(tmp_path, capsys):
+    """Progress goes to a bar on standard error (the book drops it); the page gets one sentence."""
+    jobs = [Job(f"job-{x}", square, {"x": x}) for x in range(5)]
+    run_jobs(jobs[:2], tmp_path)
+    said: list[str] = []
+    run_jobs(jobs, tmp_path, log=said.append)
+    assert len(said) == 1
+    assert said[0].startswith("5 jobs: 2 reused from stored records, 3 run in process in ")
+    assert "job-" not in capsys.readouterr().out
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -92,7 +92,7 @@ def stage(root: Path, profile: str) -> Path:
             dest = target / "_static" / relative
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, dest)
-    (target / "_run.json").write_text(json.dumps({"profile": profile, "parts": list(parts)}))
+    (target / "_run.json").write_text(json.dumps({"profile": profile, "parts": list(parts), "chapters": parts}))
     (target / "parameters.md").write_text(appendix.parameters_markdown(root, profile, list(parts)))
     (target / "environment.md").write_text(appendix.environment_markdown(root, profile, list(parts)))
     pages = {target / "intro.md": list(parts)} | {target / name / "index.md": [name] for name in parts}

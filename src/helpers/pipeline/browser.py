@@ -1,10 +1,12 @@
 """Check the built book in a real headless browser (Debian's chromium), and take screenshots.
 
-Each page is loaded in chromium through the DevTools protocol (a websocket, spoken with
-tornado, which the Jupyter stack already installs). After the load event the page itself
-reports images that failed to render and every link; a link inside the book must point
-to an existing file and, if it has a ``#fragment``, to an element with that id. A
-screenshot of each page is saved beside the build.
+Each page — the front page, every part's landing page and every chapter — is loaded in
+chromium through the DevTools protocol (a websocket, spoken with tornado, which the
+Jupyter stack already installs). After the load event the page itself reports images
+that failed to render, every link, code blocks wider than the page, and lines a sweep
+printed per job; a link inside the book must point to an existing file and, if it has a
+``#fragment``, to an element with that id. A screenshot of each page is saved beside the
+build. The reader's-page convention it checks is {ref}`pipeline-reading`.
 
 Usage: ``python -m helpers.pipeline.browser --profile ci`` (after the book is built).
 
@@ -33,10 +35,13 @@ from tornado.websocket import websocket_connect
 from helpers.paths import repo_root
 
 PAGES = ["index.html", "intro.html"]  # the front page (index.html redirects to it)
-CHAPTERS = {"lipost": ["03_training", "05_visualizations"]}  # chapters with the most figures and links
 REPORT_JS = """JSON.stringify({
   broken_images: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
   links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+  wide_code: [...document.querySelectorAll('.cell_input pre')].filter(p => p.scrollWidth > p.clientWidth + 1)
+    .map(p => p.textContent.split('\\n').find(line => line.length > 100) || p.textContent.slice(0, 80)),
+  job_lines: [...document.querySelectorAll('.cell_output pre')].map(p => p.textContent)
+    .filter(t => /^job \\d+\\/\\d+/m.test(t)).length,
   title: document.title})"""
 
 
@@ -95,11 +100,11 @@ def _broken_links(page: Path, links: list[str], html_root: Path) -> list[str]:
 
 
 def book_pages(html_root: Path) -> list[str]:
-    """The pages to check: the front page, each built part's landing page and its richest chapters."""
+    """The pages to check: the front page, each built part's landing page and every chapter."""
     staged = Path(html_root).parent.parent / "_run.json"
-    parts = json.loads(staged.read_text())["parts"] if staged.exists() else []
-    return PAGES + [page for name in parts
-                    for page in [f"{name}/index.html"] + [f"{name}/{c}.html" for c in CHAPTERS.get(name, [])]]
+    chapters = json.loads(staged.read_text()).get("chapters", {}) if staged.exists() else {}
+    return PAGES + [page for name, steps in chapters.items()
+                    for page in [f"{name}/index.html"] + [f"{name}/{step}.html" for step in steps]]
 
 
 def check_book(html_root: Path, pages: list[str] | None = None, shots: Path | None = None) -> dict[str, dict]:
@@ -138,6 +143,9 @@ def check_book(html_root: Path, pages: list[str] | None = None, shots: Path | No
                 results[page] = report
                 problems += [f"{page}: image {src} did not render" for src in report["broken_images"]]
                 problems += [f"{page}: link {link}" for link in report["broken_links"]]
+                problems += [f"{page}: a code line runs off the page: {line!r}" for line in report["wide_code"]]
+                if report["job_lines"]:
+                    problems.append(f"{page}: {report['job_lines']} output block(s) list jobs one per line")
         finally:  # the whole process group: renderers and helpers too, not only the browser
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
