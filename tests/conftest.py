@@ -20,6 +20,31 @@ def root() -> Path:
     return ROOT
 
 
+TOY_PART = """
+from helpers.config import StepRules
+from helpers.pipeline.contract import PartContract
+
+PART = PartContract(name={name!r}, title="Toy part {name}", paper="none",
+                    steps={{"s1": lambda: StepRules({{}}), "s2": lambda: StepRules({{}})}}, claims_step="s2")
+"""
+
+
+@pytest.fixture
+def toy_parts(tmp_path, monkeypatch):
+    """Two throw-away parts, ``alpha`` and ``beta`` (steps ``s1`` and ``s2``, no parameter
+    rules), found by the pipeline through their contracts, here and in notebook kernels."""
+    import helpers
+
+    folder = tmp_path / "toy-parts" / "helpers"
+    for name in ("alpha", "beta"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "__init__.py").write_text("")
+        (folder / name / "part.py").write_text(TOY_PART.format(name=name))
+    monkeypatch.setenv("PYTHONPATH", str(folder.parent))
+    monkeypatch.setattr(helpers, "__path__", [*helpers.__path__, str(folder)])
+    return ("alpha", "beta")
+
+
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory):
     from helpers.lipost.data.build import build_all

@@ -9,16 +9,11 @@ import time
 import pytest
 import yaml
 
-from helpers.config import ParamError, load_profile
-from helpers.lipost.parameters import STEP_MODULES
-from helpers.pipeline import parameters as pipeline_parameters
-from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults
+from helpers.config import ParamError
+from helpers.pipeline.parameters import check_profile, resolve
+from helpers.pipeline.parts import load
+from helpers.pipeline.profiles import PROFILES, load_profile
 from helpers.pipeline.runner import run_profile
-
-
-def step_rules(step: str):
-    """The rules the runner reads for one of this part's steps."""
-    return pipeline_parameters.step_rules("lipost", step)
 
 BAD_TRAINING = {"steps": -3, "lrr": 3}  # a negative step count and a misspelt learning rate
 
@@ -69,9 +64,28 @@ def test_bad_training_block_fails_through_the_command_line(tmp_path, root):
     assert not (repo / "runs").exists()
 
 
-@pytest.mark.parametrize("profile", ["ci", "default", "full"])
-def test_the_real_profiles_pass(profile, root):
-    check_profile(profile, load_profile(profile, root), root, ["lipost"])
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_real_profiles_pass_and_a_misspelt_name_in_any_part_fails(profile, root):
+    data = load_profile(profile, root)
+    check_profile(profile, data, root, list(data["parts"]))  # the shipped profile is sound ...
+    for part_name in data["parts"]:
+        first = next(iter(load(part_name).steps))
+        broken = yaml.safe_load(yaml.safe_dump(data))
+        broken["parts"][part_name][first] = {**(broken["parts"][part_name].get(first) or {}), "sed": 1}
+        with pytest.raises(ParamError, match=f"step {part_name}/{first}: unknown parameter 'sed'"):
+            check_profile(profile, broken, root, [part_name])  # ... and the check reads every part of it
+
+
+def test_one_resolver_gives_defaults_shared_values_and_the_steps_own(root):
+    """What a step runs with: the notebook's defaults, the part's shared settings it declares,
+    then its own block, then what the runner injects."""
+    data = load_profile("ci", root)
+    data["parts"]["lipost"]["shared"] = {"eval_max_seq_length": 40}
+    data["parts"]["lipost"]["03_training"] = {"steps": 7}
+    params = resolve("ci", root, "lipost", "03_training", data)
+    assert params["steps"] == 7 and params["eval_max_seq_length"] == 40
+    assert params["profile"] == "ci" and params["run_dir"].endswith("runs/ci/lipost")
+    assert params["lr"] == resolve("default", root, "lipost", "03_training")["lr"]  # a default, not in either profile
 
 
 def _ci_with(root, step, **changes):
@@ -126,21 +140,6 @@ def test_settings_the_runner_gives_are_refused_in_a_step_block(root):
         check_profile("ci", _ci_with(root, "03_training", seed=5), root, ["lipost"])
 
 
-def test_registry_and_notebooks_name_the_same_parameters(root):
-    """Each notebook's declared parameters have a rule, and each rule a declared parameter."""
-    notebooks = sorted(p.stem for p in (root / "notebooks" / "lipost").glob("*.ipynb"))
-    assert sorted(STEP_MODULES) == notebooks
-    for step in notebooks:
-        declared = declared_parameters(root / "notebooks" / "lipost" / f"{step}.ipynb")
-        assert set(step_rules(step).rules) == set(declared), step
-
-
-def test_notebook_defaults_pass_their_rules(root):
-    for step in STEP_MODULES:
-        defaults = notebook_defaults(root / "notebooks" / "lipost" / f"{step}.ipynb")
-        assert step_rules(step).check(defaults).keys() == defaults.keys(), step
-
-
 def test_the_baselines_rule_lists_the_baselines():
     from helpers.lipost.evaluation.baselines import BASELINES
     from helpers.lipost.parameters.baselines import KNOWN_BASELINES
@@ -148,33 +147,3 @@ def test_the_baselines_rule_lists_the_baselines():
     assert KNOWN_BASELINES == BASELINES
 
 
-@pytest.mark.parametrize("step", ["03_training", "04_ablations"])
-def test_training_literals_in_notebooks_are_the_settings_defaults(root, step):
-    """Every training default is written once (TrainConfig); a notebook's parameters cell
-    repeats it as a literal only because papermill needs one, and must not drift from it."""
-    from dataclasses import fields
-
-    from helpers.lipost.training.config import TrainConfig
-    from helpers.pipeline.parameters import notebook_defaults
-
-    defaults = notebook_defaults(root / "notebooks" / "lipost" / f"{step}.ipynb")
-    settings = TrainConfig().to_dict()
-    shared = [f.name for f in fields(TrainConfig) if f.name in defaults and f.name != "seed"]
-    assert len(shared) >= 12, shared  # the training block is there at all
-    assert {name: defaults[name] for name in shared} == {name: settings[name] for name in shared}
-
-
-def test_every_chapter_encodes_at_the_one_text_length(root):
-    """One text length in every chapter (TrainConfig's), so one cached embedding serves them all
-    and the environment appendix's "every text cut to its first N tokens" stays true."""
-    from helpers.lipost.training.config import TrainConfig
-
-    length_names = {"01_data": ["check_max_seq_length"], "02_baselines": ["max_seq_length"],
-                    "03_training": ["max_seq_length", "eval_max_seq_length"],
-                    "04_ablations": ["max_seq_length", "eval_max_seq_length"],
-                    "05_visualizations": ["eval_max_seq_length"]}
-    found = {}
-    for step, names in length_names.items():
-        defaults = notebook_defaults(root / "notebooks" / "lipost" / f"{step}.ipynb")
-        found |= {f"{step}.{name}": defaults[name] for name in names}
-    assert found == dict.fromkeys(found, TrainConfig().max_seq_length)
