@@ -1,8 +1,16 @@
-"""Part III's job lists: the names, functions and arguments the chapters' keys hash, and the split back."""
+"""Part III's job lists: every job is a complete call of its function, keys follow what a job
+computes (not the job list), and the results split back into the chapters' sweeps."""
 
 from __future__ import annotations
 
-from helpers.specialization import batchnorm, deep, digits, plan, two_layer
+import inspect
+from itertools import product
+
+import pytest
+
+from helpers.fingerprint import SRC
+from helpers.pipeline.deps import module_files
+from helpers.specialization import batchnorm, deep, digits, shallow, sweep
 
 TWO_LAYER = {
     "seed": 7, "input_dim": 6, "outputs": 4, "data_std": 1.5, "lr": 0.01, "batch_size": 8, "threshold": 0.95,
@@ -22,51 +30,57 @@ DEEP_AND_REAL_DATA = {
 }
 
 
-def names(jobs):
-    """The jobs' names: their keys without the trailing hash."""
-    return [job.key.rsplit("-", 1)[0] for job in jobs]
+def keys(params: dict) -> list[str]:
+    return [job.key for job in sweep.two_layer_jobs(params)]
 
 
-def test_two_layer_jobs_configs_then_dynamics_then_sample_complexity():
-    jobs = plan.two_layer_jobs(TWO_LAYER, [7, 8])
-    assert names(jobs) == ["m3-p0-x1", "m3-p0-x2", "m3-p1.5-x1", "m3-p1.5-x2", "dynamics",
-                           "samples-gaussian-x1", "samples-gaussian-x3",
-                           "samples-teacher-aware-x1", "samples-teacher-aware-x3"]
-    assert [job.func for job in jobs] == [two_layer.run_config] * 5 + [two_layer.run_sample_complexity] * 4
-    assert jobs[2].kwargs == {"seeds": [7, 8], "m": 3, "decay": 1.5, "multi": 1, "n_train": 100, "n_eval": 50,
-                              "epochs": 2, "steps_per_epoch": 10, "d": 6, "c": 4, "data_std": 1.5, "lr": 0.01,
-                              "batch_size": 8, "threshold": 0.95}
-    assert jobs[4].kwargs["m"] == 4 and jobs[4].kwargs["n_train"] == 60 and jobs[4].kwargs["epochs"] == 3
-    assert type(jobs[4].kwargs["decay"]) is float
-    assert jobs[-1].kwargs == {"seeds": [7], "sizes": [30, 60], "source": "teacher-aware", "m": 2, "decay": 1.0,
-                               "multi": 3, "d": 6, "c": 4, "data_std": 1.5, "n_eval": 50, "lr": 0.01,
-                               "batch_size": 8, "steps": 20}
+@pytest.mark.parametrize("build,params", [(sweep.two_layer_jobs, TWO_LAYER),
+                                          (sweep.deep_and_real_data_jobs, DEEP_AND_REAL_DATA)])
+def test_every_job_is_a_complete_call_of_its_function_with_its_own_record(build, params):
+    jobs = build(params)
+    for job in jobs:
+        inspect.signature(job.func).bind(**job.kwargs)  # no argument missing, none unknown: no hidden default
+    assert len({job.key for job in jobs}) == len(jobs)
 
 
-def test_split_two_layer_returns_the_three_sweeps_in_order():
-    done = names(plan.two_layer_jobs(TWO_LAYER, [7, 8]))  # the names stand in for the results
-    configs, dynamics, sample_complexity = plan.split_two_layer(done, TWO_LAYER)
-    assert configs == ["m3-p0-x1", "m3-p0-x2", "m3-p1.5-x1", "m3-p1.5-x2"]
-    assert dynamics == "dynamics"
-    assert sample_complexity == ["samples-gaussian-x1", "samples-gaussian-x3", "samples-teacher-aware-x1",
-                                 "samples-teacher-aware-x3"]
+def test_two_layer_jobs_cover_the_grid_and_split_back_in_order():
+    jobs = sweep.two_layer_jobs(TWO_LAYER)
+    configs, dynamics, samples = sweep.split_two_layer(jobs, TWO_LAYER)  # the jobs stand in for their results
+    assert [(job.kwargs["decay"], job.kwargs["multi"]) for job in configs] == list(product([0.0, 1.5], [1, 2]))
+    assert all(job.kwargs["seeds"] == [7, 8] and job.kwargs["m"] == 3 for job in configs)
+    assert dynamics.func is shallow.run_config and dynamics.kwargs["m"] == 4 and dynamics.kwargs["epochs"] == 3
+    assert dynamics.kwargs["steps_per_epoch"] == 5 and dynamics.kwargs["n_train"] == 60
+    assert {(job.kwargs["source"], job.kwargs["multi"]) for job in samples} == set(product(shallow.SOURCES, [1, 3]))
+    assert all(job.func is shallow.run_sample_complexity and job.kwargs["seeds"] == [7] for job in samples)
+
+
+def test_a_setting_changes_the_keys_of_exactly_the_jobs_that_use_it():
+    before = keys(TWO_LAYER)
+    assert all(a != b for a, b in zip(before, keys({**TWO_LAYER, "lr": 0.02}), strict=True))  # every job trains
+    after = keys({**TWO_LAYER, "dynamics_every": 6})
+    assert [a != b for a, b in zip(before, after, strict=True)] == [False] * 4 + [True] + [False] * 4
+    after = keys({**TWO_LAYER, "sc_steps": 30})
+    assert [a != b for a, b in zip(before, after, strict=True)] == [False] * 5 + [True] * 4
+    assert keys(dict(TWO_LAYER)) == before  # the same settings find the same records
 
 
 def test_deep_and_real_data_jobs_and_their_split():
-    jobs = plan.deep_and_real_data_jobs(DEEP_AND_REAL_DATA, [5])
-    assert names(jobs) == ["deep-x2", "digits", "batchnorm-s5", "batchnorm-s6"]
-    assert [job.func for job in jobs] == [deep.run_gaussian, digits.run_digits] + [batchnorm.run_batchnorm] * 2
-    assert jobs[0].kwargs["lrs"] == (0.2, 0.1) and jobs[0].kwargs["widths"] == [5, 5]
-    assert jobs[1].kwargs == {"seeds": [5], "multis": [1, 2], "widths": [8, 8], "teacher_epochs": 3, "steps": 10,
-                              "lr": 0.01}
-    assert jobs[3].kwargs == {"seed": 6, "channels": [8, 8], "epochs": 1}
-    deep_result, digits_result, batchnorm_results = plan.split_deep_and_real_data(names(jobs))
-    assert (deep_result, digits_result, batchnorm_results) == ("deep-x2", "digits", ["batchnorm-s5", "batchnorm-s6"])
+    jobs = sweep.deep_and_real_data_jobs(DEEP_AND_REAL_DATA)
+    deep_job, digits_job, bn_jobs = sweep.split_deep_and_real_data(jobs)
+    assert deep_job.func is deep.run_gaussian and deep_job.kwargs["seeds"] == [5]
+    assert deep_job.kwargs["lrs"] == (0.2, 0.1) and deep_job.kwargs["sizes"] == [200, 1000]
+    assert digits_job.func is digits.run_digits and digits_job.kwargs["multis"] == [1, 2]
+    assert [job.func for job in bn_jobs] == [batchnorm.run_batchnorm] * 2
+    assert [job.kwargs["seed"] for job in bn_jobs] == [5, 6]
 
 
-def test_the_plan_keys_do_not_depend_on_the_plan_module():
-    from helpers.specialization import sweep
+def test_a_job_key_covers_the_code_the_job_runs_and_not_the_job_list():
+    for func in (shallow.run_config, deep.run_gaussian, digits.run_digits, batchnorm.run_batchnorm):
+        files = {path.name for path in module_files(SRC, [func.__module__])}
+        assert "measures.py" in files or "digits.py" in files
+        assert not files & {"sweep.py", "report.py", "claims.py", "settings.py"}  # editing these re-runs nothing
 
-    assert "plan.py" not in sweep.CODE  # editing the job lists must not invalidate stored records
-    job = plan.deep_and_real_data_jobs(DEEP_AND_REAL_DATA, [5])[1]
-    assert job.key == sweep.job(digits.run_digits, "digits", **job.kwargs).key
+
+def test_an_unknown_sweep_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="the part's sweeps are"):
+        sweep.run([], tmp_path, "two-layer", None)
