@@ -1,22 +1,26 @@
-"""Part III's parameters: the registry matches the notebooks, the real profiles pass, bad values are named."""
+"""Part III's parameters: the rules match the notebooks, every real profile builds a sound sweep,
+bad values are named."""
 
 from __future__ import annotations
+
+import inspect
+from pathlib import Path
 
 import pytest
 
 from helpers.config import ParamError, load_profile
-from helpers.pipeline import parameters as pipeline_parameters
-from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults
+from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults, step_params
 from helpers.pipeline.parts import notebook_path
-from helpers.specialization.parameters import STEP_MODULES
+from helpers.specialization import sweep
+from helpers.specialization.part import PART
 
 
 def step_rules(step: str):
-    """The rules the runner reads for one of this part's steps."""
-    return pipeline_parameters.step_rules("specialization", step)
+    """The rules of one of this part's steps, as its contract gives them."""
+    return PART.rules(step)
 
 
-@pytest.mark.parametrize("step", sorted(STEP_MODULES))
+@pytest.mark.parametrize("step", list(PART.steps))
 def test_rules_cover_exactly_what_each_notebook_declares_and_its_defaults_pass(step, root):
     source = notebook_path(root, "specialization", step)
     declared = declared_parameters(source)
@@ -26,8 +30,23 @@ def test_rules_cover_exactly_what_each_notebook_declares_and_its_defaults_pass(s
 
 
 @pytest.mark.parametrize("profile", ["ci", "default", "full"])
-def test_the_real_profiles_pass(profile, root):
-    check_profile(profile, load_profile(profile, root), root, ["specialization"])
+def test_every_real_profile_passes_and_builds_complete_jobs(profile, root):
+    data = load_profile(profile, root)
+    check_profile(profile, data, root, ["specialization"])
+    built = {}
+    builders = {"01_two_layer": sweep.two_layer_jobs, "02_deep_and_real_data": sweep.deep_and_real_data_jobs}
+    for step, build in builders.items():
+        source = notebook_path(root, "specialization", step)
+        declared = declared_parameters(source)
+        values = notebook_defaults(source, declared)
+        values.update(step_params(data, "specialization", step, Path("runs/x"), profile, set(declared)))
+        jobs = build(step_rules(step).check(values))
+        for job in jobs:
+            inspect.signature(job.func).bind(**job.kwargs)  # every setting given: no default fills a gap
+        assert len({job.key for job in jobs}) == len(jobs)
+        built[step] = jobs
+    if profile == "default":  # the default book runs the configs' defaults: 3 decays x 4 widths, dynamics, 2 x 4
+        assert len(built["01_two_layer"]) == 3 * 4 + 1 + 2 * 4
 
 
 def test_the_default_profile_is_the_notebooks_defaults(root):

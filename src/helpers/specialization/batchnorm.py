@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from helpers.specialization.batched import one_thread
 from helpers.specialization.digits import digits_split
-from helpers.specialization.two_layer import _one_thread
 
 
 def vgg_like(channels: list[int]) -> nn.Sequential:
@@ -34,7 +34,7 @@ def vgg_like(channels: list[int]) -> nn.Sequential:
     return nn.Sequential(*blocks, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(fan_in, 10))
 
 
-def run_batchnorm(seed: int, channels: list[int], epochs: int = 15, batch_size: int = 64, lr: float = 0.05) -> dict:
+def run_batchnorm(seed: int, channels: list[int], epochs: int, batch_size: int, lr: float) -> dict:
     """Train one BN network on the digits; its betas per BN layer and its test accuracy."""
     x_train, y_train, x_test, y_test = digits_split()
     torch.manual_seed(seed)
@@ -42,7 +42,7 @@ def run_batchnorm(seed: int, channels: list[int], epochs: int = 15, batch_size: 
     net = vgg_like(channels)
     optimiser = torch.optim.SGD(net.parameters(), lr=lr, momentum=0.9, weight_decay=5e-4)
     inputs, labels = torch.from_numpy(x_train).unsqueeze(1), torch.from_numpy(y_train)
-    with _one_thread():
+    with one_thread():
         net.train()
         for _ in range(epochs):
             order = torch.from_numpy(rng.permutation(len(labels)))

@@ -1,7 +1,8 @@
 """Part III's ``make bench``: batched-seed SGD against a plain one-seed-at-a-time PyTorch loop.
 
-For the two-layer students of the profile's chapter 1 (teacher size, seed count, batch,
-float64), it times ``steps`` SGD steps of every seed two ways, in turns (A B A B ...),
+For the two-layer students of the profile's chapter 1 as it last ran (the parameters in its
+step record ``runs/<profile>/specialization/steps/01_two_layer.json``: teacher size, seed
+count, batch, float64), it times ``steps`` SGD steps of every seed two ways, in turns (A B A B ...),
 both on one torch thread (these products are too small to gain from two):
 
 * batched: :func:`helpers.specialization.batched.sgd_step`, all seeds in one tensor
@@ -11,6 +12,8 @@ both on one torch thread (these products are too small to gain from two):
 
 It reports seed-steps per second of each and their ratio per student width (the target is
 >= 5x), and checks the two give the same weights (a wrong fast loop is not a speed-up).
+The two differ in two ways, the seeds batched and the backward pass written out instead of
+autograd's, so the ratio is the gain of both together, not of batching alone.
 Called by ``make bench`` (:mod:`helpers.pipeline.bench`).
 
 Explained in the book: {ref}`specialization-batched`.
@@ -18,27 +21,34 @@ Explained in the book: {ref}`specialization-batched`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from helpers.config import load_profile
 from helpers.pipeline.bench import interleaved_medians
-from helpers.pipeline.parameters import notebook_defaults
-from helpers.pipeline.parts import notebook_path
 from helpers.specialization import batched
-from helpers.specialization.two_layer import _one_thread
+from helpers.specialization.batched import one_thread
+
+STEP = "01_two_layer"
+"""The chapter whose students are timed."""
 
 
-def _settings(profile: str, root: Path) -> dict:
-    """Chapter 1's parameters in ``profile``: the notebook's defaults with the profile's block over them."""
-    source = notebook_path(root, "specialization", "01_two_layer")
-    values = notebook_defaults(source)
-    block = load_profile(profile, root)["parts"].get("specialization", {})
-    values.update(block.get("01_two_layer") or {})
-    return values
+class BenchError(RuntimeError):
+    """The chapter the bench times has not run in this profile."""
+
+
+def step_params(profile: str, root: Path, step: str = STEP) -> dict[str, Any]:
+    """The parameters ``step`` ran with in ``profile``: its step record's ``params``
+    (written by the runner, ``shared:`` settings and the notebook's defaults included)."""
+    record = Path(root) / "runs" / profile / "specialization" / "steps" / f"{step}.json"
+    if not record.is_file():
+        raise BenchError(f"{record} not found: run the profile first (python -m helpers.pipeline run "
+                         f"--profile {profile} --part specialization)")
+    return json.loads(record.read_text())["params"]
 
 
 def _plain_models(students: batched.Students) -> list[nn.Sequential]:
@@ -76,7 +86,7 @@ def compare(seeds: int, n: int, d: int, c: int, batch_size: int, lr: float, step
                 loss.backward()
                 optimiser.step()
 
-    with _one_thread():
+    with one_thread():
         run_batched()  # the same steps once each before timing: both start from equal weights
         run_plain()
         same = all(torch.allclose(models[s][0].weight, students.w1[s], atol=1e-9) for s in range(seeds))
@@ -87,7 +97,7 @@ def compare(seeds: int, n: int, d: int, c: int, batch_size: int, lr: float, step
 
 def main(profile: str, root: Path) -> dict:
     """Batched vs plain SGD throughput for every student width of the profile's chapter 1."""
-    settings = _settings(profile, root)
+    settings = step_params(profile, root)
     m, seeds = settings["teacher_nodes"], settings["n_seeds"]
     figures: dict = {"seeds": seeds, "teacher_nodes": m, "batch_size": settings["batch_size"], "dtype": "float64",
                      "threads": 1, "widths": {}}
@@ -102,3 +112,16 @@ def main(profile: str, root: Path) -> dict:
     figures["speedup_geomean"] = float(np.exp(np.mean(np.log(speedups))))
     print(f"  batched-seed SGD speed-up, geometric mean over widths: {figures['speedup_geomean']:.1f}x (target >= 5x)")
     return figures
+
+
+def bench_rows(figures: dict) -> list[tuple[str, str]]:
+    """The environment appendix's rows for :func:`main`'s figures: per student width, the two
+    throughputs and their ratio (batching and the hand-written backward pass together), then
+    the geometric mean."""
+    rows = [(f"Part III, {width} students ({figures['seeds']} seeds, float64, 1 thread): batched vs plain SGD",
+             f"{w['batched_seed_steps_per_s']:,.0f} vs {w['plain_seed_steps_per_s']:,.0f} seed-steps/s "
+             f"({w['speedup']:.1f}x; same weights: {w['same_weights']})")
+            for width, w in figures["widths"].items()]
+    rows.append(("Part III, batched-seed SGD with its written-out backward pass vs a plain autograd loop, "
+                 "geometric mean over widths", f"{figures['speedup_geomean']:.1f}x"))
+    return rows

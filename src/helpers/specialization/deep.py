@@ -25,9 +25,8 @@ import numpy as np
 import torch
 
 from helpers.specialization import measures
-from helpers.specialization.batched import BatchError
+from helpers.specialization.batched import BatchError, check_multi, one_thread
 from helpers.specialization.teachers import DeepTeacher, deep_teacher
-from helpers.specialization.two_layer import _one_thread, check_multi
 
 EPS_DEEP = 1e-7
 
@@ -107,10 +106,9 @@ def layer_stats(student: list[list[torch.Tensor]], teacher: list[list[torch.Tens
     return out
 
 
-def run_gaussian(seeds: list[int], sizes: list[int], multi: int, widths: list[int], d: int = 20,
-                 outputs: int = 100, data_std: float = 10.0, n_eval: int = 2048, batch_size: int = 64,
-                 steps: int = 5000, lrs: tuple[float, float] = (0.2, 0.1), drop: float = 0.2,
-                 checks: int = 3) -> dict:
+def run_gaussian(seeds: list[int], sizes: list[int], multi: int, widths: list[int], d: int, outputs: int,
+                 data_std: float, n_eval: int, batch_size: int, steps: int, lrs: tuple[float, float], drop: float,
+                 checks: int) -> dict:
     """Deep students ``multi`` x ``widths`` of Gaussian-data teachers, for every (size, seed).
 
     Returns, per (size, seed) pair, at ``checks`` + 1 evenly spaced checkpoints (step 0
@@ -147,7 +145,7 @@ def run_gaussian(seeds: list[int], sizes: list[int], multi: int, widths: list[in
     def sample(step: int) -> tuple[torch.Tensor, torch.Tensor]:
         return x_train[rows, index[:, step]], y_train[rows, index[:, step]]
 
-    with _one_thread():
+    with one_thread():
         train(student, sample, steps, lrs, drop, lambda step: history.append(layer_stats(student, teacher, x_eval_t)),
               at)
         with torch.no_grad():

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from helpers.specialization import deep
-from helpers.specialization.two_layer import _one_thread, check_multi
+from helpers.specialization.batched import check_multi, one_thread
 
 
 def digits_split(test_fraction: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -60,21 +60,20 @@ def train_teacher(seed: int, widths: list[int], x: np.ndarray, y: np.ndarray, ep
     return [[w.detach(), b.detach()] for w, b in layers]
 
 
-def run_digits(seeds: list[int], multis: list[int], widths: list[int] | None = None, teacher_epochs: int = 300,
-               steps: int = 3000, batch_size: int = 64, lr: float = 0.01, noise: float = 0.3) -> dict:
+def run_digits(seeds: list[int], multis: list[int], widths: list[int], teacher_epochs: int, steps: int,
+               batch_size: int, lr: float, noise: float) -> dict:
     """Per seed: a digits teacher, then 1 student per width multiple; rho_mean per layer and accuracies.
 
     Returns per multiple: ``rho_mean`` (seed x layer, held-out images), the students' test
     accuracy on the true labels (``student_acc``), and the teachers' test accuracy.
     """
-    widths = widths or [32, 32]
     for multi in multis:
         check_multi(multi)
     x_train, y_train, x_test, y_test = digits_split()
     test = torch.from_numpy(x_test.reshape(len(x_test), -1)).unsqueeze(0)
     out: dict = {"seeds": list(seeds), "multis": list(multis), "widths": widths, "teacher_acc": [],
                  "rho_mean": {}, "student_acc": {}}
-    with _one_thread():
+    with one_thread():
         teachers = [train_teacher(seed, widths, x_train, y_train, teacher_epochs) for seed in seeds]
         for teacher in teachers:
             logits = deep.forward(teacher, test)[1][0]

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.specialization import analysis
+from helpers.specialization import report
 
 
 def _grid(rows: int, cols: int, width: float = 3.0, height: float = 2.4):
@@ -39,8 +39,8 @@ def lshape(configs: list[dict]):
 
 def recovery(configs: list[dict], early_epoch: int, threshold: float):
     """Recovery rate over seeds vs teacher index, one panel per p; solid at the end, dotted after ``early_epoch``."""
-    final = analysis.recovery_by_index(configs, -1, threshold)
-    early = analysis.recovery_by_index(configs, early_epoch, threshold)
+    final = report.recovery_by_index(configs, -1, threshold)
+    early = report.recovery_by_index(configs, early_epoch, threshold)
     decays = sorted(final["decay"].unique())
     fig, axes = _grid(1, len(decays))
     for axis, decay in zip(axes[0], decays, strict=True):
@@ -117,8 +117,8 @@ def sample_complexity(table: pd.DataFrame):
 
 def deep(result: dict):
     """Left: rho_mean per layer vs training-set size; right: the deep L-shape at the largest size."""
-    table = analysis.deep_table(result).groupby(["layer", "size"])["rho_mean"].agg(["mean", "std"]).reset_index()
-    points = analysis.deep_lshape(result)
+    table = report.deep_table(result).groupby(["layer", "size"])["rho_mean"].agg(["mean", "std"]).reset_index()
+    points = report.deep_lshape(result)
     layers = sorted(table["layer"].unique())
     fig, axes = _grid(1, 1 + len(layers))
     for layer in layers:

@@ -6,7 +6,7 @@
 * :func:`best_per_teacher` -- max_k rho_jk; :func:`best_per_student` -- max_j rho_jk (a
   student's "usefulness", the x-axis of the L-shape).
 * :func:`recovered` -- a teacher counts as recovered when its best correlation is strictly
-  above the threshold (0.95 by default).
+  above a threshold (the chapter's ``threshold``).
 * :func:`fanout_norm` -- the L2 norm of each student node's outgoing weights (2-layer).
 * :func:`generalised_fanout` -- sqrt(E_x ||d y / d h_k||^2), the output-Jacobian norm of a
   hidden node of a deep net; for the top hidden layer it equals the fan-out norm.
@@ -60,7 +60,7 @@ def best_per_student(rho: torch.Tensor) -> torch.Tensor:
     return rho.max(dim=-2).values
 
 
-def recovered(best: torch.Tensor, threshold: float = 0.95) -> torch.Tensor:
+def recovered(best: torch.Tensor, threshold: float) -> torch.Tensor:
     """Boolean (..., m): best correlation strictly above ``threshold``."""
     return best > check_threshold(threshold)
 
@@ -93,7 +93,7 @@ def generalised_fanout(weights: list[torch.Tensor], pre_acts: list[torch.Tensor]
     return [torch.sqrt(total / n_samples) for total in sums]
 
 
-def time_to_recovery(best_over_time, checkpoints, threshold: float = 0.95) -> np.ndarray:
+def time_to_recovery(best_over_time, checkpoints, threshold: float) -> np.ndarray:
     """First checkpoint at which each teacher is recovered; NaN where never.
 
     ``best_over_time`` is (T, ..., m) (best correlation per teacher at each of the T

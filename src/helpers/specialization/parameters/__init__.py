@@ -2,7 +2,8 @@
 
 One module per step holds its :class:`~helpers.config.StepRules` as ``STEP_RULES``; the
 notebook's validation cell calls ``STEP_RULES.check(globals())`` and the runner calls the
-same check on every step of a profile before the first step runs.
+same check on every step of a profile before the first step runs. The part's contract
+(:data:`helpers.specialization.part.PART`) names each step's module.
 
 Explained in the book: {ref}`pipeline-profiles`.
 """
@@ -14,6 +15,5 @@ STEP_MODULES: dict[str, str] = {
     "02_deep_and_real_data": "deep_and_real_data",
     "03_best_practices": "best_practices",
 }
-"""Each step of the part and the module of this package that holds its ``STEP_RULES``
-(read by :func:`helpers.pipeline.parameters.step_rules`)."""
-
+"""Each step and the module of this package that holds its ``STEP_RULES`` (read by today's
+:func:`helpers.pipeline.parameters.step_rules`, until the pipeline reads the part's contract)."""

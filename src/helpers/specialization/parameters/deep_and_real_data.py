@@ -1,9 +1,17 @@
-"""Parameters of ``02_deep_and_real_data``: the deep sweep, the digits teacher and the BN check."""
+"""Parameters of ``02_deep_and_real_data``: the deep sweep, the digits teacher and the BN check.
+
+Their defaults are the fields of :class:`~helpers.specialization.settings.DeepConfig`
+(``deep_*``, and ``n_seeds``), :class:`~helpers.specialization.settings.DigitsConfig`
+(``digits_*``) and :class:`~helpers.specialization.settings.BatchNormConfig` (``bn_*``).
+
+Explained in the book: {ref}`specialization-deep`.
+"""
 
 from __future__ import annotations
 
 from helpers.config import RUN_RULES, Rule, StepRules, integer, number
 from helpers.specialization.parameters.common import EXECUTOR, WIDTH_MULTIPLES, at_least, int_list
+from helpers.specialization.settings import BatchNormConfig, DeepConfig, DigitsConfig, defaults
 
 LEARNING_RATES = Rule("two learning rates [before, after the drop], each in (0, 1]",
                       lambda v: isinstance(v, list) and len(v) == 2
@@ -29,4 +37,8 @@ def cross_check(params: dict) -> None:
     at_least(params, "deep_batch_size", "deep_sizes", "every training set")
 
 
-STEP_RULES = StepRules(rules=RULES, cross_check=cross_check)
+DEFAULTS = {"n_seeds": DeepConfig().n_seeds, **defaults(DeepConfig(), "deep_", set(RULES)),
+            **defaults(DigitsConfig(), "digits_", set(RULES)), **defaults(BatchNormConfig(), "bn_", set(RULES))}
+"""The one source of each default the chapter's parameters cell shows."""
+
+STEP_RULES = StepRules(rules=RULES, cross_check=cross_check, defaults=DEFAULTS)

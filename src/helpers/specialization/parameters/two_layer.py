@@ -1,4 +1,11 @@
-"""Parameters of ``01_two_layer``: the two-layer sweep, the dynamics run and the sample-complexity runs."""
+"""Parameters of ``01_two_layer``: the two-layer sweep, the dynamics run and the sample-complexity runs.
+
+Their defaults are the fields of :class:`~helpers.specialization.settings.TwoLayerConfig`,
+:class:`~helpers.specialization.settings.DynamicsConfig` (``dynamics_*``) and
+:class:`~helpers.specialization.settings.SampleComplexityConfig` (``sc_*``).
+
+Explained in the book: {ref}`specialization-setting`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ from helpers.specialization.parameters.common import (
     int_list,
     number_list,
 )
+from helpers.specialization.settings import DynamicsConfig, SampleComplexityConfig, TwoLayerConfig, defaults
 
 RULES = {
     **RUN_RULES,
@@ -36,4 +44,8 @@ def cross_check(params: dict) -> None:
                          f"{params['epochs']}")
 
 
-STEP_RULES = StepRules(rules=RULES, cross_check=cross_check)
+DEFAULTS = {**defaults(TwoLayerConfig(), "", set(RULES)), **defaults(DynamicsConfig(), "dynamics_", set(RULES)),
+            **defaults(SampleComplexityConfig(), "sc_", set(RULES))}
+"""The one source of each default the chapter's parameters cell shows."""
+
+STEP_RULES = StepRules(rules=RULES, cross_check=cross_check, defaults=DEFAULTS)

@@ -1,10 +1,13 @@
-"""The two-layer experiments: one configuration (teacher size m, decay p, width multiple)
-over a batch of seeds, and the sample-complexity runs on Gaussian vs teacher-aware data.
+"""The two-layer (shallow) experiments: one configuration (teacher size m, decay p, width
+multiple) over a batch of seeds, and the sample-complexity runs on Gaussian vs
+teacher-aware data.
 
 Each seed fixes the teacher and the data through a generator seeded with (seed, m, p), so
 students of every width meet the same teacher and the same inputs; the student's init and
 its batches come from a generator that also includes the width. These functions are the
-sweep's jobs: module-level, they return JSON-serialisable dicts (lists of floats).
+sweep's jobs (:mod:`helpers.specialization.sweep`): module-level, every setting a required
+argument (the defaults live in :mod:`helpers.specialization.settings`), and they return
+JSON-serialisable dicts (lists of floats).
 
 Explained in the book: {ref}`specialization-setting`.
 """
@@ -15,13 +18,10 @@ import numpy as np
 import torch
 
 from helpers.specialization import batched, measures
+from helpers.specialization.batched import SettingError, check_multi, one_thread
 from helpers.specialization.teachers import TwoLayerTeacher, two_layer_teacher
 
 SOURCES = ("gaussian", "teacher-aware")
-
-
-class SettingError(ValueError):
-    """A setting the experiments do not know, or a width multiple below 1."""
 
 
 def _decay_code(decay: float) -> int:
@@ -37,7 +37,7 @@ def teacher_and_data(seed: int, d: int, c: int, m: int, decay: float, data_std: 
 
 
 def teacher_aware_inputs(rng: np.random.Generator, teacher: TwoLayerTeacher, n: int, data_std: float,
-                         shift_mean: float = 2.0, shift_std: float = 2.0) -> np.ndarray:
+                         shift_mean: float, shift_std: float) -> np.ndarray:
     """``n`` inputs placed at the teacher's decision boundaries (the augmentation the theorem needs).
 
     For each teacher node, about n / (3 m) Gaussian points are projected onto its hyperplane
@@ -61,18 +61,9 @@ def _student_rngs(seeds: list[int], m: int, decay: float, multi: int, tag: int) 
     return [np.random.default_rng([seed, m, _decay_code(decay), multi, tag]) for seed in seeds]
 
 
-def check_multi(multi: int) -> int:
-    """``multi`` if it is an integer width multiple >= 1; :class:`SettingError` otherwise."""
-    if isinstance(multi, bool) or not isinstance(multi, int) or multi < 1:
-        raise SettingError(f"width multiple = {multi!r}: expected an integer >= 1 (a student at least as wide as "
-                           "its teacher)")
-    return multi
-
-
-def run_config(seeds: list[int], m: int, decay: float, multi: int, d: int = 100, c: int = 50,
-               data_std: float = 1.5, n_train: int = 10000, n_eval: int = 10000, lr: float = 0.01,
-               batch_size: int = 16, epochs: int = 20, steps_per_epoch: int = 1000,
-               threshold: float = 0.95) -> dict:
+def run_config(seeds: list[int], m: int, decay: float, multi: int, d: int, c: int, data_std: float,
+               n_train: int, n_eval: int, lr: float, batch_size: int, epochs: int, steps_per_epoch: int,
+               threshold: float) -> dict:
     """Train a ``multi`` x m student on every seed's teacher; what the chapter's figures need.
 
     Returns per seed: ``eval_loss`` per epoch (index 0 = before training), ``best_eval``
@@ -97,7 +88,7 @@ def run_config(seeds: list[int], m: int, decay: float, multi: int, d: int = 100,
         rho = measures.correlation(f_eval, current.hidden(x_eval))
         best.append(measures.best_per_teacher(rho).tolist())
 
-    with _one_thread():
+    with one_thread():
         batched.train(students, x_train, y_train, [n_train] * len(seeds), rngs, lr, batch_size, epochs,
                       steps_per_epoch, on_epoch=checkpoint)
         f_train = torch.from_numpy(np.stack([t.hidden(x) for t, x, _ in made]))
@@ -109,15 +100,14 @@ def run_config(seeds: list[int], m: int, decay: float, multi: int, d: int = 100,
 
 
 def run_sample_complexity(seeds: list[int], sizes: list[int], source: str, m: int, decay: float, multi: int,
-                          d: int = 100, c: int = 50, data_std: float = 1.5, n_eval: int = 5000, lr: float = 0.01,
-                          batch_size: int = 16, steps: int = 10000, shift_mean: float = 2.0,
-                          shift_std: float = 2.0) -> dict:
+                          d: int, c: int, data_std: float, n_eval: int, lr: float, batch_size: int, steps: int,
+                          shift_mean: float, shift_std: float, threshold: float) -> dict:
     """Train ``multi`` x m students on training sets of every size in ``sizes``, for every seed.
 
     All (size, seed) pairs train together on one seed axis. ``source`` is ``gaussian``
     (plain Gaussian inputs) or ``teacher-aware`` (:func:`teacher_aware_inputs`). Returns,
     per size and seed, the final mean over teacher nodes of the best eval-set correlation
-    (``rho_mean``), the eval loss, and the number of teacher nodes recovered (> 0.95).
+    (``rho_mean``), the eval loss, and the number of teacher nodes recovered (> ``threshold``).
     """
     if source not in SOURCES:
         raise SettingError(f"data source {source!r}: expected one of {list(SOURCES)}")
@@ -141,7 +131,7 @@ def run_sample_complexity(seeds: list[int], sizes: list[int], source: str, m: in
     rngs = [np.random.default_rng([seed, m, _decay_code(decay), multi, size, 1]) for size, seed in pairs]
     students = batched.init_students(rngs, multi * m, d, c)
     x_eval_t = torch.from_numpy(np.stack(x_ev))
-    with _one_thread():
+    with one_thread():
         batched.train(students, torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(ys)),
                       [size for size, _ in pairs], rngs, lr, batch_size, 1, steps)
         best = measures.best_per_teacher(measures.correlation(torch.from_numpy(np.stack(f_ev)),
@@ -149,16 +139,5 @@ def run_sample_complexity(seeds: list[int], sizes: list[int], source: str, m: in
         loss = batched.eval_mse(students, x_eval_t, torch.from_numpy(np.stack(y_ev)))
     return {"source": source, "multi": multi, "sizes": [size for size, _ in pairs], "seeds": [s for _, s in pairs],
             "rho_mean": best.mean(dim=1).tolist(), "eval_loss": loss.tolist(),
-            "recovered": measures.recovered(best).sum(dim=1).tolist()}
+            "recovered": measures.recovered(best, threshold).sum(dim=1).tolist()}
 
-
-class _one_thread:
-    """Run with one torch thread: these products are too small to gain from two, and the
-    threads' hand-offs cost more than they save (0.33 vs 2.2 ms a step measured on 2 cores)."""
-
-    def __enter__(self) -> None:
-        self.before = torch.get_num_threads()
-        torch.set_num_threads(1)
-
-    def __exit__(self, *exc) -> None:
-        torch.set_num_threads(self.before)

@@ -1,14 +1,21 @@
-"""From the sweeps' records to numbers: per-seed statistics, result rows, and the tables
-the chapters show. Every function here reads the JSON the jobs returned.
+"""From the sweeps' records to numbers: per-seed statistics, result rows, the tables the
+chapters show, and the chapters' summaries. Every function here reads the JSON the jobs
+returned.
 
 Explained in the book: {ref}`specialization-measures`.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from helpers.paths import atomic_write_text
+from helpers.pipeline import results
 from helpers.specialization import measures
 
 SPECIALISED = 0.9
@@ -191,3 +198,71 @@ def sample_complexity_rows(table: pd.DataFrame) -> list[dict]:
     return [{"run": f"{row.source} N={row.size}", "model": f"{row.multi}x", "task": "sample-complexity", "lang": "-",
              "metric": metric, "value": float(getattr(row, metric)), "n": row.size, "seed": row.seed}
             for row in table.itertuples() for metric in ("rho_mean", "eval_loss")]
+
+
+def lshape_frame(configs: list[dict]) -> pd.DataFrame:
+    """:func:`lshape_stats` of every configuration, one row per seed, with its decay and width."""
+    return pd.concat([lshape_stats(result).assign(decay=result["decay"], multi=result["multi"])
+                      for result in configs])
+
+
+def lshape_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """The L-shape's statistics of :func:`lshape_frame`, mean over seeds, decay x width."""
+    return frame.groupby(["decay", "multi"]).agg(
+        unspecialised=("unspecialised", "mean"), low_fanout_share=("low_fanout_share", "mean"),
+        fanout_unspecialised=("fanout_unspecialised", "mean"), failures=("failures", "mean")).round(3)
+
+
+def recovered_table(configs: list[dict], early_epoch: int, threshold: float) -> pd.DataFrame:
+    """Teacher nodes recovered after ``early_epoch`` epochs and at the end, mean and std over
+    seeds, decay x width."""
+    rows = [{"decay": r["decay"], "multi": r["multi"], "seed": seed, "final": final, "early": early}
+            for r in configs
+            for seed, final, early in zip(r["seeds"], recovery(r, -1, threshold).sum(axis=1),
+                                          recovery(r, early_epoch, threshold).sum(axis=1), strict=True)]
+    return pd.DataFrame(rows).groupby(["decay", "multi"])[["early", "final"]].agg(["mean", "std"]).round(2)
+
+
+def shown_size(size: float, largest: int) -> str:
+    """A training-set size for the prose: the number, or that no size up to ``largest`` reached it."""
+    return f"{size:.0f}" if size != float("inf") else f"not reached by N = {largest}"
+
+
+def mean_std(values: Any) -> str:
+    """``mean ± std`` (population std) of some values, two decimals: a spread over seeds for the prose."""
+    values = pd.Series(values, dtype=float)
+    return f"{values.mean():.2f} ± {values.std(ddof=0):.2f}"
+
+
+def digits_table(result: dict) -> pd.DataFrame:
+    """rho_mean per layer (rows) of each student width (columns), mean over seeds."""
+    return pd.DataFrame({f"{multi}x": pd.DataFrame(values).mean() for multi, values in result["rho_mean"].items()}
+                        ).rename_axis("layer").round(3)
+
+
+def pooled_share(table: pd.DataFrame, column: str) -> float:
+    """A share of :func:`batchnorm_table` (``negative_share`` or ``zero_share``) over every channel."""
+    return float((table[column] * table.channels).sum() / table.channels.sum())
+
+
+SUMMARIES = ("01_two_layer", "02_deep_and_real_data")
+"""The steps whose summaries the best-practices chapter reads."""
+
+
+def write_step(run_dir: Path, step: str, rows: list[dict], summary: dict[str, Any]) -> None:
+    """A step's result rows into ``results/metrics.csv`` and its summary (the step's checked
+    parameters without the executor, and its records) into ``summaries/<step>.json``."""
+    results.replace_step(run_dir, step, pd.DataFrame(rows))
+    params = {k: v for k, v in summary["params"].items() if k != "executor"}
+    atomic_write_text(Path(run_dir) / "summaries" / f"{step}.json", json.dumps({**summary, "params": params}))
+
+
+def read_summaries(run_dir: Path) -> tuple[dict, dict]:
+    """The summaries of :data:`SUMMARIES`; :class:`FileNotFoundError` naming the step to run first."""
+    found = []
+    for step in SUMMARIES:
+        path = Path(run_dir) / "summaries" / f"{step}.json"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: run step {step} of this profile first")
+        found.append(json.loads(path.read_text()))
+    return found[0], found[1]

@@ -1,0 +1,70 @@
+"""Part III's contract with the pipeline: its steps and their rules, its claims step, its
+sweeps and its bench (:class:`helpers.pipeline.contract.PartContract`). Light to import:
+the rules and the bench are imported only when asked.
+
+Explained in the book: {ref}`specialization-part`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from helpers.config import StepRules
+from helpers.pipeline.contract import PartContract
+from helpers.specialization.parameters import STEP_MODULES
+
+MIN_SEEDS = 2
+"""The fewest seeds behind a *strong* practice (:func:`helpers.claims.grade`): the part's bar."""
+
+SWEEPS = {"two_layer": "01_two_layer", "deep_and_real_data": "02_deep_and_real_data"}
+"""Each sweep (a folder under ``sweeps/`` of the run folder) and the step that runs it."""
+
+
+def _rules(module: str) -> Callable[[], StepRules]:
+    """The ``STEP_RULES`` of ``helpers.specialization.parameters.<module>``, imported when asked."""
+    def load() -> StepRules:
+        return importlib.import_module(f"helpers.specialization.parameters.{module}").STEP_RULES
+    return load
+
+
+def _bench(profile: str, root: Path) -> dict:
+    from helpers.specialization.bench import main
+
+    return main(profile, root)
+
+
+def _bench_rows(figures: dict) -> list[tuple[str, str]]:
+    from helpers.specialization.bench import bench_rows
+
+    return bench_rows(figures)
+
+
+def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What the profile trades for time in Part III, from the parameters each step ran with."""
+    lines = []
+    first, second = step_params.get("01_two_layer"), step_params.get("02_deep_and_real_data")
+    if first:
+        lines.append(f"Part III, two-layer networks: {first['n_seeds']} seeds and {first['epochs']} epochs of "
+                     f"{first['steps_per_epoch']:,} SGD steps per configuration (the paper: 32 seeds, 100 epochs).")
+    if second:
+        lines.append(f"Part III, deep networks: {second['n_seeds']} seeds, {second['deep_steps']:,} SGD steps for "
+                     f"every training-set size up to {max(second['deep_sizes']):,} samples.")
+    return lines
+
+
+PART = PartContract(
+    name="specialization",
+    title="Part III · Student specialization",
+    paper="Student specialization in deep ReLU networks with finite width and input dimension (ICML 2020)",
+    steps={step: _rules(module) for step, module in STEP_MODULES.items()},
+    claims_step="03_best_practices",
+    sweeps=SWEEPS,
+    bench=_bench,
+    bench_rows=_bench_rows,
+    budget_lines=budget_lines,
+    min_seeds=MIN_SEEDS,
+)
+"""Part III as the pipeline reaches it."""
