@@ -38,6 +38,13 @@ def test_verdict_rules(outcomes, expected):
     assert verdict(outcomes) == expected
 
 
+def test_numpy_booleans_count_as_outcomes():
+    import numpy as np
+
+    assert verdict([np.bool_(True), np.bool_(True)]) == HOLDS
+    assert grade([np.bool_(False)], seeds=5, min_seeds=3) == CONTRADICTED
+
+
 def test_counts_read_as_outcomes():
     assert verdict_from_counts(5, 0, 0) == HOLDS
     assert verdict_from_counts(1, 3, 1) == PARTLY

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.config import ParamError, load_profile
+from helpers.config import ParamError
 from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults, step_params
 from helpers.pipeline.parts import notebook_path
+from helpers.pipeline.profiles import load_profile
 from helpers.specialization import sweep
 from helpers.specialization.part import PART
 

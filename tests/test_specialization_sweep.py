@@ -8,8 +8,8 @@ from itertools import product
 
 import pytest
 
+from helpers.deps import module_files
 from helpers.fingerprint import SRC
-from helpers.pipeline.deps import module_files
 from helpers.specialization import batchnorm, deep, digits, shallow, sweep
 
 TWO_LAYER = {

@@ -73,7 +73,7 @@ class ClaimError(ValueError):
 def verdict(outcomes: Iterable[bool | None]) -> str:
     """The verdict of a claim from its sub-tests' outcomes (``True`` pass, ``False`` fail,
     ``None`` undecided); the rules are in the module docstring."""
-    outcomes = list(outcomes)
+    outcomes = [None if o is None else bool(o) for o in outcomes]  # numpy booleans read as booleans
     passed = sum(o is True for o in outcomes)
     failed = sum(o is False for o in outcomes)
     if outcomes and passed == len(outcomes):
@@ -93,7 +93,7 @@ def grade(support: Iterable[bool | None], seeds: int, min_seeds: int) -> str:
     """A practice's grade from its pieces of evidence (``True`` supports, ``False``
     contradicts, ``None`` undecided), the fewest seeds any of them rests on, and the part's
     bar ``min_seeds`` for *strong*; the rules are in the module docstring."""
-    support = list(support)
+    support = [None if s is None else bool(s) for s in support]  # numpy booleans read as booleans
     pro, con = sum(s is True for s in support), sum(s is False for s in support)
     if pro and not con:
         return STRONG if seeds >= min_seeds else SUGGESTIVE

@@ -43,16 +43,22 @@ def _bench_rows(figures: dict) -> list[tuple[str, str]]:
 
 
 def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """What the profile trades for time in Part III, from the parameters each step ran with."""
+    """What the profile trades for time in Part III, from the parameters each step ran with
+    (the environment appendix's lines for this part: :func:`environment_lines`)."""
     lines = []
     first, second = step_params.get("01_two_layer"), step_params.get("02_deep_and_real_data")
     if first:
-        lines.append(f"Part III, two-layer networks: {first['n_seeds']} seeds and {first['epochs']} epochs of "
+        lines.append(f"- two-layer networks: {first['n_seeds']} seeds and {first['epochs']} epochs of "
                      f"{first['steps_per_epoch']:,} SGD steps per configuration (the paper: 32 seeds, 100 epochs).")
     if second:
-        lines.append(f"Part III, deep networks: {second['n_seeds']} seeds, {second['deep_steps']:,} SGD steps for "
+        lines.append(f"- deep networks: {second['n_seeds']} seeds, {second['deep_steps']:,} SGD steps for "
                      f"every training-set size up to {max(second['deep_sizes']):,} samples.")
     return lines
+
+
+def environment_lines(run_dir: Path, step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The environment appendix's lines on this part's run: its budget choices."""
+    return budget_lines(step_params)
 
 
 PART = PartContract(
@@ -64,7 +70,7 @@ PART = PartContract(
     sweeps=SWEEPS,
     bench=_bench,
     bench_rows=_bench_rows,
-    budget_lines=budget_lines,
+    environment_lines=environment_lines,
     min_seeds=MIN_SEEDS,
 )
 """Part III as the pipeline reaches it."""

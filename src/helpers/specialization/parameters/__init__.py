@@ -15,5 +15,4 @@ STEP_MODULES: dict[str, str] = {
     "02_deep_and_real_data": "deep_and_real_data",
     "03_best_practices": "best_practices",
 }
-"""Each step and the module of this package that holds its ``STEP_RULES`` (read by today's
-:func:`helpers.pipeline.parameters.step_rules`, until the pipeline reads the part's contract)."""
+"""Each step and the module of this package that holds its ``STEP_RULES`` (the part's contract reads it)."""
