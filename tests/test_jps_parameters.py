@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.config import ParamError, load_profile
-from helpers.jps.parameters import STEP_MODULES
-from helpers.pipeline import parameters as pipeline_parameters
-from helpers.pipeline.parameters import check_profile, declared_parameters, notebook_defaults
+from helpers.config import ParamError, load_profile, part_steps
+from helpers.jps.games import ALL_GAMES
+from helpers.jps.part import PART
+from helpers.pipeline.parameters import check_profile, notebook_defaults
 
-
-def step_rules(step: str):
-    """The rules the runner reads for one of this part's steps."""
-    return pipeline_parameters.step_rules("jps", step)
+step_rules = PART.rules
 
 
 @pytest.mark.parametrize("profile", ["ci", "default", "full"])
 def test_every_profile_jps_block_is_valid(root, profile):
     data = load_profile(profile, root)
-    assert list(data["parts"]["jps"]) == list(STEP_MODULES)
+    assert part_steps(data, "jps") == list(PART.steps)
     check_profile(profile, data, root, ["jps"])
 
 
-@pytest.mark.parametrize("step", list(STEP_MODULES))
-def test_rules_cover_exactly_the_declared_parameters(root, step):
-    declared = declared_parameters(root / "notebooks" / "jps" / f"{step}.ipynb")
-    assert set(step_rules(step).rules) == set(declared)
-    step_rules(step).check(notebook_defaults(root / "notebooks" / "jps" / f"{step}.ipynb", declared))
-
-
-def test_default_profile_holds_the_issue_seed_counts(root):
-    games = notebook_defaults(root / "notebooks" / "jps" / "02_joint_policy_search.ipynb")["games"]
+def test_the_default_grid_runs_every_game_at_the_issue_seed_counts():
+    games = step_rules("02_joint_policy_search").defaults["games"]
+    assert list(games) == list(ALL_GAMES)
     at_least = {"mini-hanabi": 20, "comm-3": 20, "comm-5": 20, "bidding-4": 20, "bidding-8": 20, "bridge2-3": 20,
                 "comm-6": 5, "bridge2-4": 5, "comm-7": 3, "bidding-16": 3, "bridge2-5": 3}
     assert all(games[game]["seeds"] >= n for game, n in at_least.items())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 
 from helpers.jps import report, sweep
@@ -29,8 +32,39 @@ def test_cfr_jobs_one_per_game_and_seed_in_order():
                                             {"game": "mini-hanabi", "seed": 8, "cfr_iterations": 50},
                                             {"game": "comm-3", "seed": 7, "cfr_iterations": 50}]
     assert all(job.func is sweep.cfr_job for job in jobs)
-    assert jobs[0].key == sweep.job_key("cfr", "mini-hanabi", 7, {"cfr_iterations": 50})
+    assert [job.key for job in jobs] == [job.key for job in sweep.cfr_jobs({"mini-hanabi": 2, "comm-3": 1}, 7, 50)]
     assert jobs[0].key != sweep.cfr_jobs({"mini-hanabi": 1}, 7, 51)[0].key  # the settings are in the key
+    assert jobs[0].key != jobs[1].key != jobs[2].key  # and the game and the seed
+
+
+def test_main_depth_and_sampled_jobs_carry_their_settings():
+    games = {"comm-3": {"seeds": 2, "depth_limit": 0}, "bidding-8": {"seeds": 1, "depth_limit": 3}}
+    main = sweep.main_jobs(games, 13, 100, 10)
+    assert [job.key.rsplit("-", 1)[0] for job in main] == ["cfr-jps-comm-3-s13", "cfr-jps-comm-3-s14",
+                                                           "cfr-jps-bidding-8-s13"]
+    assert main[2].kwargs == {"game": "bidding-8", "seed": 13, "cfr_iterations": 100, "jps_iterations": 10,
+                              "depth_limits": [3]}
+    depths = sweep.depth_jobs(["comm-3", "bidding-8"], 2, 5, 100, 10, [1, 0])
+    assert [(job.kwargs["game"], job.kwargs["seed"]) for job in depths] == [("comm-3", 5), ("comm-3", 6),
+                                                                           ("bidding-8", 5), ("bidding-8", 6)]
+    assert all(job.func is sweep.cfr_jps_job and job.kwargs["depth_limits"] == [1, 0] for job in depths)
+    assert depths[0].key.startswith("depths-comm-3-s5-")
+    sampled = sweep.sampled_jobs(games, 13, 100, 10, [1, 5])
+    assert sampled[2].kwargs == {"game": "bidding-8", "seed": 13, "cfr_iterations": 100, "jps_iterations": 10,
+                                 "depth_limit": 3, "sample_counts": [0, 1, 5]}  # 0: the exact search first
+    assert sampled[0].key.startswith("sampled-comm-3-s13-")
+    assert main[0].key.rsplit("-", 1)[1] != depths[0].key.rsplit("-", 1)[1]
+
+
+def test_main_run_jobs_are_the_jobs_chapter_two_ran(tmp_path):
+    with pytest.raises(FileNotFoundError, match="run step 02_joint_policy_search"):
+        sweep.main_run_jobs(tmp_path)
+    params = {"seed": 3, "games": {"comm-3": {"seeds": 2, "depth_limit": 0}}, "cfr_iterations": 7,
+              "jps_iterations": 2, "executor": {"kind": "in-process"}}
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "02_joint_policy_search.json").write_text(json.dumps({"params": params}))
+    assert [job.key for job in sweep.main_run_jobs(tmp_path)] == [job.key for job in sweep.main_jobs(
+        params["games"], 3, 7, 2)]
 
 
 def test_cfr_values_one_row_per_record():
@@ -68,3 +102,72 @@ def test_cfr_distribution_per_game():
     assert bidding["sd"] == pytest.approx(0.246 / 2**0.5)
     assert hanabi["largest |final − mean iterate|"] == pytest.approx(0.3)
     assert bidding["largest |final − mean iterate|"] == pytest.approx(0.246)
+
+
+def jps_record(game, seed, cfr, jps, values=None):
+    """A record as :func:`helpers.jps.sweep.cfr_jps_job` returns it (one depth limit)."""
+    values = values or [cfr, jps]
+    return {"game": game, "seed": seed, "cfr_value": cfr, "cfr_mean_value": cfr, "cfr_seconds": 1.0,
+            "jps": {"0": {"value": jps, "values": values, "seconds": 2.0, "visits": 10, "iterations": 1,
+                          "min_step": 0.0}}}
+
+
+MAIN = [jps_record("comm-3", 13, 0.5, 1.0), jps_record("comm-3", 14, 1.0, 1.0, [1.0]),
+        jps_record("mini-hanabi", 13, 8.0, 9.0, [8.0, 8.5, 9.0]), jps_record("mini-hanabi", 14, 10.0, 10.0)]
+
+
+def test_game_rows_summary_and_facts_of_the_main_table():
+    rows = pd.DataFrame(report.game_rows(MAIN))
+    assert len(rows) == 5 * len(MAIN)
+    summary = report.summary_table(rows, ["cfr1k", "cfr1k+jps"]).set_index(["game", "model"])
+    assert summary.loc[("comm-3", "cfr1k"), "mean"] == 0.75
+    assert summary.loc[("comm-3", "cfr1k+jps"), "reached"] == 2
+    assert summary.loc[("mini-hanabi", "cfr1k+jps"), ["mean", "seeds", "reached"]].tolist() == [9.5, 2, 1]
+    order = ["comm-3", "mini-hanabi"]
+    gaps = report.paper_gaps(summary.reset_index(), order)
+    assert gaps.loc["Comm L=3", "CFR1k: ours − paper"] == pytest.approx(0.75 - 0.89)
+    assert gaps.loc["Mini-Hanabi", "CFR1k+JPS: ours − paper"] == pytest.approx(0.0)
+    facts = report.search_facts(summary.reset_index(), rows, order)
+    assert facts == {"n_paper_games": 2, "largest_gap_cfr": pytest.approx(0.14), "largest_gap_jps": 0.0,
+                     "jps_gain_games": 2, "n_seed_runs": 4, "n_seeds_lower": 0, "comm_reached": "2 of 2",
+                     "games_reached": 2}
+    assert report.longest_search(MAIN) == 2
+    curves = report.curves(MAIN, 3)
+    assert curves[curves["seed"] == 14]["value"].tolist()[:4] == [1.0, 1.0, 1.0, 1.0]  # held after it stops
+    times = report.time_table(rows)
+    assert times.loc["comm-3"].tolist() == [1.0, 2.0, 10.0]
+    games = {"comm-3": {"seeds": 2, "depth_limit": 0}, "mini-hanabi": {"seeds": 6, "depth_limit": 0}}
+    assert report.compute_minutes(times, games) == pytest.approx((3.0 * 2 + 3.0 * 6) / 60)
+
+
+def test_depth_and_sampled_tables():
+    records = [{"game": "comm-5", "seed": s, "cfr_value": 0.5, "jps": {
+        "1": {"value": 0.8, "seconds": 0.1, "visits": 5}, "0": {"value": 0.9, "seconds": 1.0, "visits": 50}}}
+        for s in (1, 2)]
+    summary = report.depth_summary(report.depth_runs(records))
+    assert summary[["game", "depth", "seeds"]].values.tolist() == [["comm-5", 1, 2], ["comm-5", 0, 2]]
+    assert summary["gain"].tolist() == pytest.approx([0.3, 0.4])
+    assert report.depth_share(summary) == (pytest.approx(75.0), 1)
+    assert report.depth_shown(summary)["depth"].tolist() == ["1", "∞"]
+    sampled = [{"game": "mini-hanabi", "seed": s, "cfr_value": 8.0,
+                "jps": {"0": {"value": 9.0, "lowest": 8.0}, "1": {"value": v, "lowest": low}}}
+               for s, v, low in ((1, 10.0, 7.5), (2, 9.0, 8.0))]
+    assert report.sampled_facts(sampled) == {
+        "sampled_dropped": 1, "sampled_runs": 2,
+        "sampled_hanabi": "the mean with k = 1 is 9.500, against 9.000 over all states"}
+    assert report.sampled_rows(sampled)["model"].tolist() == ["cfr1k+jps", "cfr1k+jps(k=1)"] * 2
+
+
+def test_rows_come_in_one_order_whether_a_record_was_computed_or_read_back():
+    """A record read from its file has its keys sorted; a fresh one keeps the order it ran in."""
+    fresh = {"game": "comm-5", "seed": 1, "cfr_value": 0.5, "cfr_seconds": 1.0,
+             "jps": {"2": {"value": 0.7, "seconds": 0.1, "visits": 5},
+                     "10": {"value": 0.8, "seconds": 0.2, "visits": 6},
+                     "0": {"value": 0.9, "seconds": 1.0, "visits": 50}}}
+    read_back = json.loads(json.dumps(fresh, sort_keys=True))
+    assert list(read_back["jps"]) != list(fresh["jps"])
+    assert report.game_rows([read_back]) == report.game_rows([fresh])
+    assert [row["model"] for row in report.game_rows([fresh])][2::3] == ["cfr1k+jps(d=2)", "cfr1k+jps(d=10)",
+                                                                         "cfr1k+jps(d=0)"]
+    assert report.depth_runs([read_back])["depth"].tolist() == [2, 10, 0]
+    assert report.sampled_rows([read_back])["model"].tolist() == ["cfr1k+jps", "cfr1k+jps(k=2)", "cfr1k+jps(k=10)"]

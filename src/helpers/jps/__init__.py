@@ -4,9 +4,12 @@ imperfect-information games, rebuilt as explicit game trees in arrays.
 Modules: :mod:`.tree` (the array format shared by every game), :mod:`.games` (Comm,
 Mini-Hanabi, Simple Bidding, 2-Suited Bridge), :mod:`.openspiel_games` (any two-player
 common-payoff OpenSpiel game in the same format), :mod:`.evaluate` (exact expected
-value), :mod:`.cfr` (the paper's CFR variant), :mod:`.search` (JPS), :mod:`.sweep`
-(games x seeds as executor jobs), :mod:`.paper` (the paper's table, quoted),
-:mod:`.claims` (verdicts) and :mod:`.parameters` (each chapter's parameter rules).
+value), :mod:`.density` (the identity JPS rests on), :mod:`.cfr` (the paper's CFR
+variant), :mod:`.search` (JPS), :mod:`.paper` (the paper's table and settings, quoted).
+The roles every part has: :mod:`.parameters` (each chapter's parameter rules),
+:mod:`.sweep` (games x seeds as executor jobs), :mod:`.report` (the chapters' tables),
+:mod:`.claims` (claims and practices, through :mod:`helpers.claims`), :mod:`.figures`,
+:mod:`.bench` and :mod:`.part` (the part's contract with the pipeline).
 
 Explained in the book: {ref}`jps-part`.
 """

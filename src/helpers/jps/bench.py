@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.pipeline.bench import interleaved_medians
-
 CFR_ITERATIONS = 20
 """Iterations per timed call (each solver is timed over the same count, in turns)."""
 
@@ -29,6 +27,7 @@ def cfr_speed(repeats: int = 5) -> dict[str, float]:
 
     from helpers.jps.cfr import run_cfr
     from helpers.jps.games import make_game
+    from helpers.pipeline.bench import interleaved_medians
 
     tree = make_game("tiny-bridge-2p")
     run_cfr(tree, 2, 0)  # compile

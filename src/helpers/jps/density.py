@@ -12,8 +12,9 @@ Explained in the book: {ref}`jps-games-density`.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from helpers.jps.evaluate import evaluate, expected_value
+from helpers.jps.evaluate import evaluate, expected_value, random_policy
 from helpers.jps.tree import GameTree
 
 
@@ -42,3 +43,27 @@ def changed_infosets_only(tree: GameTree, policy: np.ndarray, new_policy: np.nda
     states = np.flatnonzero(tree.infoset >= 0)
     mask = same[tree.infoset[states]]
     return float(np.abs(rho[states[mask]]).max(initial=0.0))
+
+
+def identity_table(tree: GameTree, pairs: int = 5) -> pd.DataFrame:
+    """Both statements checked on ``pairs`` pairs of random mixed policies of ``tree``.
+
+    For pair ``p`` the old and new policies are drawn with seeds ``1000 + p`` and ``2000 + p``;
+    one row per pair gives :func:`identity_check` of the pair and, for a policy that takes
+    the new one on a random third of the infosets only (seed ``p``), the largest density off
+    the changed infosets (:func:`changed_infosets_only`: 0 by locality).
+
+    Explained in the book: {ref}`jps-games-density`.
+    """
+    rows = []
+    for pair in range(pairs):
+        old = random_policy(tree, 1000 + pair)
+        new = random_policy(tree, 2000 + pair)
+        changed = old.copy()  # change a third of the infosets only, to check locality
+        rng = np.random.default_rng(pair)
+        for iset in rng.choice(tree.n_infosets, tree.n_infosets // 3 + 1, replace=False):
+            lo, hi = tree.slot_ptr[iset], tree.slot_ptr[iset + 1]
+            changed[lo:hi] = new[lo:hi]
+        rows.append({"pair": pair, **identity_check(tree, old, new),
+                     "largest density off the changed infosets": changed_infosets_only(tree, old, changed)})
+    return pd.DataFrame(rows).set_index("pair")

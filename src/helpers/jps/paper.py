@@ -1,5 +1,6 @@
 """The paper's tabular results, quoted (Tian, Gong, Jiang 2020, Table 1), for the book to
-set beside this run's numbers. Nothing here is measured: every figure is the paper's.
+set beside this run's numbers, and the paper's settings the chapters default to. Nothing
+here is measured: every figure is the paper's.
 
 Explained in the book: {ref}`jps-search-table`.
 """
@@ -7,6 +8,12 @@ Explained in the book: {ref}`jps-search-table`.
 from __future__ import annotations
 
 from helpers.jps.games import BEST_KNOWN, PAPER_GAMES
+
+CFR_ITERATIONS = 1000
+"""The paper's CFR1k: CFR iterations per seed (the default of every chapter, and of OpenSpiel's CFR)."""
+
+JPS_ITERATIONS = 100
+"""The paper's released code's cap on JPS outer iterations (the default of chapters 2 and 3)."""
 
 PAPER_TABLE: dict[str, dict[str, float]] = {
     "CFR1k": dict(zip(PAPER_GAMES, (0.89, 0.85, 0.85, 0.85, 9.11, 2.18, 4.96, 10.47, 1.01, 1.62, 2.60), strict=True)),

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from helpers.jps.evaluate import edge_probs, reach_and_values
+from helpers.jps.cfr import run_cfr
+from helpers.jps.evaluate import edge_probs, expected_value, reach_and_values
 from helpers.jps.tree import GameTree
 
 REFILL_GAIN = 1e-4
@@ -252,3 +253,28 @@ def run_jps(tree: GameTree, policy: np.ndarray, depth_limit: int = 0, max_iterat
     result.policy = policy
     result.seconds = time.perf_counter() - start
     return result
+
+
+def example_step(tree: GameTree, best: float, cfr_iterations: int, first_seed: int,
+                 tries: int) -> dict | None:
+    """One unlimited-depth JPS step on the first CFR solution that is not optimal.
+
+    CFR (:func:`helpers.jps.cfr.run_cfr`) runs from seeds ``first_seed, first_seed + 1, ...``
+    (at most ``tries``) until its final iterate is worth less than ``best`` (the game's
+    best-known value); the best chain from the first mover's infosets is then found and
+    applied. Returns the seed, the value ``before`` and ``after`` (re-evaluated), the
+    predicted ``gain``, the ``chain`` in words and the states ``visits``ed; ``None`` when
+    every seed tried was already optimal.
+
+    Explained in the book: {ref}`jps-search-method`.
+    """
+    for seed in range(first_seed, first_seed + tries):
+        policy = run_cfr(tree, cfr_iterations, seed).policy
+        before = expected_value(tree, policy)
+        if before < best - 1e-6:
+            gain, chain, visits = best_chain(tree, policy, tree.first_mover_infosets(), 0)
+            words = " → ".join(f"(infoset {i} of player {int(tree.iset_player[i]) + 1}, action {a})"
+                               for i, a in chain)
+            return {"seed": seed, "before": before, "after": expected_value(tree, apply_chain(tree, policy, chain)),
+                    "gain": gain, "chain": words, "visits": visits}
+    return None

@@ -1,56 +1,37 @@
-"""Part II's sweeps (games x seeds) as :mod:`helpers.pipeline.executor` jobs, and their tables.
+"""Part II's sweeps (games x seeds) as :mod:`helpers.pipeline.executor` jobs.
 
 A job runs the paper's CFR from one seed and, optionally, JPS on its final iterate, and
-returns plain numbers (JSON). Its key names the game, the seed, the settings and a digest
-of the code and lock it ran with, so a re-run reuses exactly the records that are still
-valid. :func:`game_rows` turns records into ``metrics.csv`` rows (``task`` = game id,
-``model`` = method, ``metric`` = ``expected_value``, one row per seed).
+returns plain numbers (JSON). Every job's key comes from :func:`helpers.fingerprint.job_key`
+(the job's function and settings, the code it can execute, the lock file) under a readable
+name, ``<kind>-<game>-s<seed>``, so a re-run reuses exactly the records that are still
+valid. The four sweeps, one folder each under ``sweeps/``: ``cfr`` (:func:`cfr_jobs`,
+chapter 1), ``main`` (:func:`main_jobs`, chapter 2), ``depths`` (:func:`depth_jobs`) and
+``sampled`` (:func:`sampled_jobs`, both chapter 3). The tables built from the records are
+in :mod:`helpers.jps.report`.
 
 Explained in the book: {ref}`jps-search-table`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from helpers.fingerprint import lock_digest
+from helpers.fingerprint import job_key
 from helpers.jps.cfr import run_cfr
 from helpers.jps.evaluate import expected_value, purify
-from helpers.jps.games import BEST_KNOWN, PROVEN_OPTIMA, check_game, make_game
+from helpers.jps.games import check_game, make_game
 from helpers.jps.search import check_depth_limit, run_jps
 from helpers.pipeline.executor import Job
-
-CODE_FILES = ("tree.py", "evaluate.py", "cfr.py", "search.py", "sweep.py", "openspiel_games.py", "games/__init__.py",
-              "games/public.py", "games/comm.py", "games/minihanabi.py", "games/bidding.py", "games/bridge2.py")
-"""The sources a job's result depends on (their bytes go into every job key)."""
-
-REACH_TOL = 0.005
-"""A seed reaches the best-known value when it is within this of it (the paper gives two decimals)."""
 
 
 class SweepError(ValueError):
     """A bad sweep specification (unknown game, bad seed count or depth limit)."""
-
-
-def code_digest() -> str:
-    """SHA-256 over the job's source files and the lock."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256(lock_digest().encode())
-    for name in CODE_FILES:
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()
-
-
-def job_key(kind: str, game: str, seed: int, settings: dict) -> str:
-    """``<kind>-<game>-s<seed>-<12 hex>``: the hex covers the settings and :func:`code_digest`."""
-    blob = json.dumps(settings, sort_keys=True) + code_digest()
-    return f"{kind}-{game}-s{seed}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 
 def cfr_job(game: str, seed: int, cfr_iterations: int) -> dict:
@@ -108,6 +89,18 @@ def check_games_spec(games: object, parameter: str = "games") -> dict[str, dict]
     return games
 
 
+def _job(kind: str, func: Callable[..., dict], **kwargs: Any) -> Job:
+    """One job named ``<kind>-<game>-s<seed>``, keyed by :func:`helpers.fingerprint.job_key`."""
+    return Job(key=job_key(f"{kind}-{kwargs['game']}-s{kwargs['seed']}", func, kwargs), func=func, kwargs=kwargs)
+
+
+def _seeds(seeds: dict[str, int], base_seed: int) -> Iterator[tuple[str, int]]:
+    """(game, seed) for every game of ``seeds`` in its order, seeds ``base_seed .. base_seed + n - 1``."""
+    for game, n_seeds in seeds.items():
+        for seed in range(base_seed, base_seed + n_seeds):
+            yield game, seed
+
+
 def cfr_jobs(cfr_seeds: dict[str, int], base_seed: int, cfr_iterations: int) -> list[Job]:
     """One CFR-only job (:func:`cfr_job`) per game and seed, in the order of ``cfr_seeds``.
 
@@ -117,67 +110,72 @@ def cfr_jobs(cfr_seeds: dict[str, int], base_seed: int, cfr_iterations: int) -> 
         cfr_iterations: CFR iterations per seed.
 
     Returns:
-        The jobs, keyed ``cfr-<game>-s<seed>-<hex>`` by :func:`job_key`.
+        The jobs, named ``cfr-<game>-s<seed>``.
 
     Explained in the book: {ref}`jps-games-cfr`.
     """
-    return [Job(key=job_key("cfr", game, seed, {"cfr_iterations": cfr_iterations}), func=cfr_job,
-                kwargs={"game": game, "seed": seed, "cfr_iterations": cfr_iterations})
-            for game, n_seeds in cfr_seeds.items() for seed in range(base_seed, base_seed + n_seeds)]
+    return [_job("cfr", cfr_job, game=game, seed=seed, cfr_iterations=cfr_iterations)
+            for game, seed in _seeds(cfr_seeds, base_seed)]
 
 
 def main_jobs(games: dict[str, dict], base_seed: int, cfr_iterations: int, jps_iterations: int) -> list[Job]:
-    """One CFR+JPS job per game and seed (seeds ``base_seed .. base_seed + n - 1``), largest games first."""
-    jobs = []
-    for game, spec in games.items():
-        for seed in range(base_seed, base_seed + spec["seeds"]):
-            kwargs = {"game": game, "seed": seed, "cfr_iterations": cfr_iterations, "jps_iterations": jps_iterations,
-                      "depth_limits": [spec["depth_limit"]]}
-            jobs.append(Job(key=job_key("cfr-jps", game, seed, kwargs), func=cfr_jps_job, kwargs=kwargs))
-    return jobs
+    """One CFR+JPS job (:func:`cfr_jps_job`) per game and seed, at the game's own depth limit.
+
+    Args:
+        games: game id -> ``{"seeds": n, "depth_limit": d}`` (:func:`check_games_spec`).
+        base_seed: the first seed of every game.
+        cfr_iterations: CFR iterations per seed.
+        jps_iterations: at most this many JPS outer iterations.
+
+    Returns:
+        The jobs in the order of ``games``, named ``cfr-jps-<game>-s<seed>``.
+
+    Explained in the book: {ref}`jps-search-table`.
+    """
+    seeds = {game: spec["seeds"] for game, spec in games.items()}
+    return [_job("cfr-jps", cfr_jps_job, game=game, seed=seed, cfr_iterations=cfr_iterations,
+                 jps_iterations=jps_iterations, depth_limits=[games[game]["depth_limit"]])
+            for game, seed in _seeds(seeds, base_seed)]
 
 
-def reaches(game: str, value: float) -> bool:
-    """Whether ``value`` reaches the paper's best-known value of ``game`` (within :data:`REACH_TOL`;
-    1e-9 for the proven optima)."""
-    if game not in BEST_KNOWN:
-        return False
-    return value >= BEST_KNOWN[game] - (1e-9 if game in PROVEN_OPTIMA else REACH_TOL)
+def depth_jobs(games: list[str], n_seeds: int, base_seed: int, cfr_iterations: int, jps_iterations: int,
+               depths: list[int]) -> list[Job]:
+    """The depth ablation: one job per game and seed that runs JPS once per depth limit in
+    ``depths`` from the same CFR solution (:func:`cfr_jps_job`), named ``depths-<game>-s<seed>``.
+
+    Explained in the book: {ref}`jps-practices-depth`.
+    """
+    return [_job("depths", cfr_jps_job, game=game, seed=seed, cfr_iterations=cfr_iterations,
+                 jps_iterations=jps_iterations, depth_limits=depths)
+            for game, seed in _seeds(dict.fromkeys(games, n_seeds), base_seed)]
 
 
-def game_rows(records: list[dict]) -> list[dict]:
-    """``metrics.csv`` rows of CFR+JPS records: ``cfr1k`` and ``cfr1k+jps`` values, and the seconds of each."""
-    rows = []
-    for rec in records:
-        base = {"task": rec["game"], "lang": "all", "n": 1, "seed": rec["seed"]}
-        rows.append({**base, "model": "cfr1k", "metric": "expected_value", "value": rec["cfr_value"]})
-        rows.append({**base, "model": "cfr1k", "metric": "seconds", "value": rec["cfr_seconds"]})
-        for depth, jps in rec["jps"].items():
-            model = "cfr1k+jps" if len(rec["jps"]) == 1 else f"cfr1k+jps(d={depth})"
-            rows.append({**base, "model": model, "metric": "expected_value", "value": jps["value"]})
-            rows.append({**base, "model": model, "metric": "seconds", "value": jps["seconds"]})
-            rows.append({**base, "model": model, "metric": "visits", "value": jps["visits"]})
-    return rows
+def sampled_jobs(games: dict[str, dict], base_seed: int, cfr_iterations: int, jps_iterations: int,
+                 sample_counts: list[int]) -> list[Job]:
+    """Sample-based JPS: one job per game and seed (``games`` as in :func:`main_jobs`) that
+    runs the exact search and then one search per k in ``sample_counts``, from the same CFR
+    solution (:func:`cfr_sampled_job`), named ``sampled-<game>-s<seed>``.
+
+    Explained in the book: {ref}`jps-practices-samples`.
+    """
+    seeds = {game: spec["seeds"] for game, spec in games.items()}
+    return [_job("sampled", cfr_sampled_job, game=game, seed=seed, cfr_iterations=cfr_iterations,
+                 jps_iterations=jps_iterations, depth_limit=games[game]["depth_limit"],
+                 sample_counts=[0, *sample_counts])
+            for game, seed in _seeds(seeds, base_seed)]
 
 
-def summary_table(rows: pd.DataFrame, models: list[str]) -> pd.DataFrame:
-    """Per game and model: mean and sd of the value over seeds, seeds, and seeds reaching the best known."""
-    values = rows[(rows["metric"] == "expected_value") & rows["model"].isin(models)]
-    out = []
-    for (game, model), group in values.groupby(["task", "model"], sort=False):
-        reached = sum(reaches(game, v) for v in group["value"])
-        out.append({"game": game, "model": model, "mean": group["value"].mean(),
-                    "sd": group["value"].std(ddof=1) if len(group) > 1 else 0.0, "seeds": len(group),
-                    "reached": reached})
-    return pd.DataFrame(out)
+def step_params(run_dir: str | Path, step: str) -> dict[str, Any]:
+    """The parameters a finished step of this run ran with (its step record); a
+    :class:`FileNotFoundError` saying which step to run first when it has not run."""
+    record = Path(run_dir) / "steps" / f"{step}.json"
+    if not record.exists():
+        raise FileNotFoundError(f"{record} not found: run step {step} of this profile first")
+    return json.loads(record.read_text())["params"]
 
 
-def curves(records: list[dict], length: int) -> pd.DataFrame:
-    """Value after each JPS outer iteration (held after the search stops), per game and seed, long form."""
-    out = []
-    for rec in records:
-        for jps in rec["jps"].values():
-            values = jps["values"] + [jps["values"][-1]] * max(0, length + 1 - len(jps["values"]))
-            out += [{"game": rec["game"], "seed": rec["seed"], "iteration": k, "value": v}
-                    for k, v in enumerate(values[:length + 1])]
-    return pd.DataFrame(out)
+def main_run_jobs(run_dir: str | Path) -> list[Job]:
+    """The jobs of chapter 2's main table as that step ran them in ``run_dir`` (all of them
+    recorded under ``sweeps/main``, so running them again only reads the records)."""
+    params = step_params(run_dir, "02_joint_policy_search")
+    return main_jobs(params["games"], params["seed"], params["cfr_iterations"], params["jps_iterations"])

@@ -26,6 +26,14 @@ BEST_KNOWN = {"comm-3": 1.0, "comm-5": 1.0, "comm-6": 1.0, "comm-7": 1.0, "mini-
 """The paper's best-known value per game (quoted; Comm and Mini-Hanabi are proven optima)."""
 
 PROVEN_OPTIMA = ("comm-3", "comm-5", "comm-6", "comm-7", "mini-hanabi")
+"""The games whose best-known value is proven optimal (a seed reaches it only to rounding, 1e-9)."""
+
+REACH_TOL = 0.005
+"""A seed reaches a best-known value that is not a proven optimum when it is within this of it
+(the paper gives two decimals)."""
+
+ALL_GAMES = (*PAPER_GAMES, *EXTRA_GAMES)
+"""Every game of the part, the paper's first, in the order the chapters show them."""
 
 PAPER_SIZES = {"comm-3": (633, 64), "comm-5": (34_785, 1_024), "comm-6": (270_273, 4_096),
                "comm-7": (2_129_793, 16_384), "mini-hanabi": (53, 8), "bidding-4": (241, 32),
@@ -34,6 +42,14 @@ PAPER_SIZES = {"comm-3": (633, 64), "comm-5": (34_785, 1_024), "comm-6": (270_27
 """(#States as the paper counts them, decision infosets) per game, from the brief's table."""
 
 _RANGES = {"comm": (1, 7), "bidding": (2, 16), "bridge2": (1, 5)}
+
+
+def reaches(game: str, value: float) -> bool:
+    """Whether ``value`` reaches the paper's best-known value of ``game`` (within :data:`REACH_TOL`;
+    1e-9 for the :data:`PROVEN_OPTIMA`); ``False`` for a game without one."""
+    if game not in BEST_KNOWN:
+        return False
+    return value >= BEST_KNOWN[game] - (1e-9 if game in PROVEN_OPTIMA else REACH_TOL)
 
 
 class UnknownGame(ValueError):

@@ -10,10 +10,11 @@ Explained in the book: {ref}`pipeline-profiles`.
 from __future__ import annotations
 
 STEP_MODULES: dict[str, str] = {
-    "01_games": "games",
+    "01_games": "games_chapter",
     "02_joint_policy_search": "joint_policy_search",
     "03_best_practices": "best_practices",
 }
 """Each step of the part and the module of this package that holds its ``STEP_RULES``
-(read by :func:`helpers.pipeline.parameters.step_rules`)."""
+(read by :func:`helpers.pipeline.parameters.step_rules` until the pipeline reads
+:data:`helpers.jps.part.PART`)."""
 

@@ -1,10 +1,14 @@
 """Parameters of ``03_best_practices``: the depth ablation's games, seeds and depth limits,
 the sample-based variant's games (seeds and depth limit per game) and sample counts, CFR's
-and JPS's iterations and the executor (the claims come from chapter 2's rows)."""
+and JPS's iterations and the executor (the claims come from chapter 2's rows).
+
+Explained in the book: {ref}`jps-practices`.
+"""
 
 from __future__ import annotations
 
 from helpers.config import RUN_RULES, Rule, StepRules, integer
+from helpers.jps.paper import CFR_ITERATIONS, JPS_ITERATIONS
 from helpers.jps.parameters.common import depth_list, executor_rule, explain, game_list, games_spec
 from helpers.jps.sweep import check_games_spec
 
@@ -20,4 +24,5 @@ def _sample_games(params: dict) -> None:
 STEP_RULES = StepRules(rules={**RUN_RULES, "ablation_games": game_list(), "ablation_seeds": integer(1),
                               "ablation_depths": depth_list(), "cfr_iterations": integer(1),
                               "jps_iterations": integer(1), "sample_games": games_spec(), "sample_counts": _COUNTS,
-                              "executor": executor_rule()}, cross_check=_sample_games)
+                              "executor": executor_rule()}, cross_check=_sample_games,
+                       defaults={"cfr_iterations": CFR_ITERATIONS, "jps_iterations": JPS_ITERATIONS})

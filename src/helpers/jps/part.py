@@ -1,0 +1,57 @@
+"""Part II's contract with the pipeline (:class:`helpers.pipeline.contract.PartContract`).
+
+Its steps and their parameter rules (:mod:`helpers.jps.parameters`), the chapter that
+writes its claims (:mod:`helpers.jps.claims`), the sweeps its steps fill
+(:mod:`helpers.jps.sweep`), its ``make bench`` figures (:mod:`helpers.jps.bench`) and the
+budget lines of the environment appendix. Importing this module imports no solver: each
+step's rules are imported only when asked for.
+
+Explained in the book: {ref}`jps-part`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from helpers.config import StepRules
+from helpers.jps.bench import main as bench
+from helpers.jps.parameters import STEP_MODULES
+from helpers.pipeline.contract import PartContract
+
+
+def _rules(module: str) -> Callable[[], StepRules]:
+    def rules() -> StepRules:
+        return importlib.import_module(f"helpers.jps.parameters.{module}").STEP_RULES
+    return rules
+
+
+def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What this profile trades for time in Part II, read from the parameters its steps ran with."""
+    from helpers.jps.paper import CFR_ITERATIONS, JPS_ITERATIONS
+
+    main = step_params.get("02_joint_policy_search") or {}
+    if "games" not in main:
+        return []
+    games = main["games"]
+    seeds = sorted({spec["seeds"] for spec in games.values()})
+    return [f"- Part II main table: {len(games)} games, {seeds[0]}–{seeds[-1]} seeds each, CFR "
+            f"{main['cfr_iterations']} iterations per seed (the paper's CFR1k: {CFR_ITERATIONS}), JPS at most "
+            f"{main['jps_iterations']} outer iterations (the paper's code: {JPS_ITERATIONS}) "
+            "(`02_joint_policy_search`; the `full` profile runs 30 seeds or more on every game)"]
+
+
+PART = PartContract(
+    name="jps",
+    title="Part II · Joint Policy Search",
+    paper="Joint Policy Search for multi-agent collaboration with imperfect information (NeurIPS 2020)",
+    steps={step: _rules(module) for step, module in STEP_MODULES.items()},
+    claims_step="03_best_practices",
+    sweeps={"cfr": "01_games", "main": "02_joint_policy_search", "depths": "03_best_practices",
+            "sampled": "03_best_practices"},
+    bench=bench,
+    budget_lines=budget_lines,
+    min_seeds=3,  # the fewest seeds per game behind a strong practice (helpers.jps.claims)
+)
+"""Part II, as the pipeline sees it."""
