@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.config import ParamError, load_profile, part_steps
+from helpers.config import ParamError
 from helpers.jps.games import ALL_GAMES
 from helpers.jps.part import PART
 from helpers.pipeline.parameters import check_profile, notebook_defaults
+from helpers.pipeline.profiles import load_profile, part_steps
 
 step_rules = PART.rules
 

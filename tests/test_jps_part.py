@@ -9,16 +9,15 @@ import pytest
 
 from helpers.config import StepRules
 from helpers.jps import bench
-from helpers.jps.part import PART
+from helpers.jps.part import PART, budget_lines
 from helpers.pipeline.contract import ContractError, PartContract
 from helpers.pipeline.parameters import declared_parameters, notebook_defaults
-from helpers.pipeline.parts import PARTS
+from helpers.pipeline.parts import load
 
 
 def test_part_is_a_contract_named_as_the_book_lists_it():
     assert isinstance(PART, PartContract)
-    listed = {p.name: p for p in PARTS}[PART.name]
-    assert (PART.title, PART.paper) == (listed.title, listed.paper)
+    assert load(PART.name) is PART  # the pipeline finds it by name
     assert PART.bench is bench.main
     assert PART.min_seeds == 3
     assert PART.claims_step == list(PART.steps)[-1] == "03_best_practices"
@@ -51,7 +50,7 @@ def test_budget_lines_read_the_main_step():
     params = {"02_joint_policy_search": {"games": {"comm-3": {"seeds": 2, "depth_limit": 0},
                                                    "bidding-4": {"seeds": 5, "depth_limit": 2}},
                                          "cfr_iterations": 200, "jps_iterations": 20}}
-    (line,) = PART.budget_lines(params)
+    (line,) = budget_lines(params)
     assert "2 games, 2–5 seeds each, CFR 200 iterations per seed (the paper's CFR1k: 1000)" in line
     assert "JPS at most 20 outer iterations" in line
-    assert PART.budget_lines({"01_games": {}}) == []
+    assert budget_lines({"01_games": {}}) == []

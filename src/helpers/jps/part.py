@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from helpers.config import StepRules
@@ -36,10 +37,15 @@ def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
         return []
     games = main["games"]
     seeds = sorted({spec["seeds"] for spec in games.values()})
-    return [f"- Part II main table: {len(games)} games, {seeds[0]}–{seeds[-1]} seeds each, CFR "
+    return [f"- main table: {len(games)} games, {seeds[0]}–{seeds[-1]} seeds each, CFR "
             f"{main['cfr_iterations']} iterations per seed (the paper's CFR1k: {CFR_ITERATIONS}), JPS at most "
             f"{main['jps_iterations']} outer iterations (the paper's code: {JPS_ITERATIONS}) "
             "(`02_joint_policy_search`; the `full` profile runs 30 seeds or more on every game)"]
+
+
+def environment_lines(run_dir: Path, step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The environment appendix's lines on this part's run: its budget choices."""
+    return budget_lines(step_params)
 
 
 PART = PartContract(
@@ -51,7 +57,7 @@ PART = PartContract(
     sweeps={"cfr": "01_games", "main": "02_joint_policy_search", "depths": "03_best_practices",
             "sampled": "03_best_practices"},
     bench=bench,
-    budget_lines=budget_lines,
+    environment_lines=environment_lines,
     min_seeds=3,  # the fewest seeds per game behind a strong practice (helpers.jps.claims)
 )
 """Part II, as the pipeline sees it."""

@@ -15,6 +15,5 @@ STEP_MODULES: dict[str, str] = {
     "03_best_practices": "best_practices",
 }
 """Each step of the part and the module of this package that holds its ``STEP_RULES``
-(read by :func:`helpers.pipeline.parameters.step_rules` until the pipeline reads
-:data:`helpers.jps.part.PART`)."""
+(:data:`helpers.jps.part.PART` reads it)."""
 
