@@ -40,6 +40,9 @@ from helpers.config import ParamError, Rule
 from helpers.paths import atomic_write_text
 
 KINDS = ("in-process", "dask")
+DEFAULT_EXECUTOR = {"kind": "in-process"}
+"""Where a sweep's jobs run unless the profile says otherwise: the default every notebook's
+``executor`` literal shows (checked by the notebooks' one-source test)."""
 """The executors this module knows (``executor: {kind: ...}`` in a profile)."""
 
 DEFAULT_RETRIES = 2
@@ -99,7 +102,7 @@ def check_executor(settings: Mapping[str, Any] | None) -> dict[str, Any]:
     """
     if settings is not None and not isinstance(settings, Mapping):
         raise ExecutorError(f"executor = {settings!r}: expected a mapping such as {{kind: in-process}}")
-    settings = dict(settings or {"kind": "in-process"})
+    settings = dict(settings or DEFAULT_EXECUTOR)
     kind = settings.get("kind", "in-process")
     if kind not in KINDS:
         raise ExecutorError(f"executor kind {kind!r} is unknown; expected one of {list(KINDS)}")
