@@ -14,7 +14,6 @@ Explained in the book: {ref}`jps-search-table`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from helpers.jps.evaluate import expected_value, purify
 from helpers.jps.games import check_game, make_game
 from helpers.jps.search import check_depth_limit, run_jps
 from helpers.pipeline.executor import Job
+from helpers.pipeline.results import step_params
 
 
 class SweepError(ValueError):
@@ -163,15 +163,6 @@ def sampled_jobs(games: dict[str, dict], base_seed: int, cfr_iterations: int, jp
                  jps_iterations=jps_iterations, depth_limit=games[game]["depth_limit"],
                  sample_counts=[0, *sample_counts])
             for game, seed in _seeds(seeds, base_seed)]
-
-
-def step_params(run_dir: str | Path, step: str) -> dict[str, Any]:
-    """The parameters a finished step of this run ran with (its step record); a
-    :class:`FileNotFoundError` saying which step to run first when it has not run."""
-    record = Path(run_dir) / "steps" / f"{step}.json"
-    if not record.exists():
-        raise FileNotFoundError(f"{record} not found: run step {step} of this profile first")
-    return json.loads(record.read_text())["params"]
 
 
 def main_run_jobs(run_dir: str | Path) -> list[Job]:

@@ -1,4 +1,5 @@
-"""The run's tidy results table: ``runs/<profile>/results/metrics.csv``.
+"""A part's results: its tidy table ``runs/<profile>/<part>/results/metrics.csv``, and what
+each of its steps ran with (the step records the runner writes).
 
 Each step writes its own rows to ``results/steps/<step>.csv`` (replaced, never appended,
 when the step re-runs) and the runner concatenates them into ``metrics.csv``. Columns:
@@ -9,6 +10,7 @@ Explained in the book: {ref}`pipeline-results`.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -69,3 +71,18 @@ def load(run_dir: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run the pipeline for this profile first")
     return pd.read_csv(path)
+
+
+class StepNotRun(FileNotFoundError):
+    """A chapter needs a step of its part that has not run in this run folder."""
+
+
+def step_params(run_dir: str | Path, step: str) -> dict:
+    """Every parameter ``step`` ran with in the part's run folder ``run_dir``: its step
+    record's ``params`` (:func:`helpers.pipeline.parameters.resolve`: the notebook's
+    defaults, ``shared:`` settings and the step's own block). :class:`StepNotRun` names the
+    step to run first when it has not run."""
+    record = Path(run_dir) / "steps" / f"{step}.json"
+    if not record.is_file():
+        raise StepNotRun(f"{record} not found: run step {step} of this profile first")
+    return json.loads(record.read_text())["params"]

@@ -21,7 +21,6 @@ Explained in the book: {ref}`specialization-batched`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from helpers.pipeline import results
 from helpers.pipeline.bench import interleaved_medians
+from helpers.pipeline.parts import part_run_dir
 from helpers.specialization import batched
 from helpers.specialization.batched import one_thread
 
@@ -44,11 +45,11 @@ class BenchError(RuntimeError):
 def step_params(profile: str, root: Path, step: str = STEP) -> dict[str, Any]:
     """The parameters ``step`` ran with in ``profile``: its step record's ``params``
     (written by the runner, ``shared:`` settings and the notebook's defaults included)."""
-    record = Path(root) / "runs" / profile / "specialization" / "steps" / f"{step}.json"
-    if not record.is_file():
-        raise BenchError(f"{record} not found: run the profile first (python -m helpers.pipeline run "
-                         f"--profile {profile} --part specialization)")
-    return json.loads(record.read_text())["params"]
+    try:
+        return results.step_params(part_run_dir(root, profile, "specialization"), step)
+    except results.StepNotRun as err:
+        raise BenchError(f"{err}; run the profile first (python -m helpers.pipeline run --profile {profile} "
+                         "--part specialization)") from err
 
 
 def _plain_models(students: batched.Students) -> list[nn.Sequential]:
