@@ -235,8 +235,8 @@ def _cell(text: object) -> str:
 
 
 def claims_markdown(frame: pd.DataFrame, link_docs: bool = True) -> str:
-    """A claims table as MyST Markdown: the "shown in" column a link to its section
-    (``{ref}`text <label>```) when ``link_docs``; empty columns left out."""
+    """A claims table as MyST Markdown: the "shown in" column a link to its section (a MyST
+    ``ref`` role on the claim's label) when ``link_docs``; empty columns left out."""
     frame = frame.copy()
     if link_docs:
         frame["shown_in"] = [f"{{ref}}`{text} <{label}>`" for text, label in
