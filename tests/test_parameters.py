@@ -142,8 +142,9 @@ def test_notebook_defaults_pass_their_rules(root):
 
 
 def test_the_baselines_rule_lists_the_baselines():
-    from helpers.lipost.evaluation.baselines import BASELINES
     from helpers.lipost.parameters.baselines import KNOWN_BASELINES
+
+    from helpers.lipost.evaluation.baselines import BASELINES
 
     assert KNOWN_BASELINES == BASELINES
 
