@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
+from helpers.claims import verdict_from_counts
 from helpers.config import ParamError
-from helpers.lipost.ablation import analysis as A
-from helpers.lipost.ablation.grid import expand_grid
+from helpers.lipost import report as A
+from helpers.lipost.sweep.grid import expand_grid
 
 BASE = {"tasks": ["topic", "search", "crosslingual"], "dims": [384, 50], "scale": 20.0, "sampler": "proportional",
         "freeze_layers": 10, "batch_size": 8, "max_pairs_per_task": 200}
@@ -83,21 +84,16 @@ def test_differences_within_the_seed_spread_are_ties():
     assert gain.loc["search", "verdict"] == "win"   # 0.61 vs 0.51, spread ~0.02
     assert gain.loc["topic", "verdict"] == "tie"    # 0.81 vs 0.815, within the spread
     assert A.count_verdicts(gain) == {"win": 1, "tie": 1, "loss": 0}
-    assert A.claim_word(A.count_verdicts(gain), 2) == "holds partly"
+    counts = A.count_verdicts(gain)
+    assert verdict_from_counts(counts["win"], counts["tie"], counts["loss"]) == "holds partly"
     matrix = A.transfer_matrix(s, ["search", "topic"], ["search", "topic"], 384)
     assert matrix.loc["only search", "search"] == pytest.approx(0.51 - 0.55)
     assert matrix.loc["all tasks", "topic"] == pytest.approx(0.81 - 0.30)
 
 
-def test_claim_words():
-    assert A.claim_word({"win": 3, "tie": 0, "loss": 0}, 3) == "holds"
-    assert A.claim_word({"win": 0, "tie": 2, "loss": 1}, 3) == "does not hold"
-    assert A.claim_word({"win": 0, "tie": 3, "loss": 0}, 3) == "is not settled (ties)"
-
-
 def test_grid_from_params_checks_tasks_against_the_data(small_data):
-    from helpers.lipost.ablation.grid import grid_from_params
     from helpers.lipost.data.store import UnknownTask
+    from helpers.lipost.sweep.grid import grid_from_params
 
     params = {**BASE, "base_model": "multilingual-e5-small", "steps": 2, "lr": 1e-4, "warmup_ratio": 0.1,
               "max_seq_length": 32, "questions": ["transfer"], "seeds": [1], "grid_tasks": [], "grid_dims": [16],
@@ -115,7 +111,7 @@ def test_grid_from_params_checks_tasks_against_the_data(small_data):
 def test_identical_grid_entries_share_one_run(tmp_path):
     import json
 
-    from helpers.lipost.ablation.run import (
+    from helpers.lipost.sweep.run import (
         copy_variant,
         links_html,
         training_identity,
@@ -153,8 +149,8 @@ def test_a_variant_is_reused_until_what_it_computes_changes(small_data, tmp_path
     changed setting retrains, and the record is written last (a half-run variant has none)."""
     import json
 
-    from helpers.lipost.ablation.grid import Variant
-    from helpers.lipost.ablation.run import run_variant, variant_scoring, variant_settings
+    from helpers.lipost.sweep.grid import Variant
+    from helpers.lipost.sweep.run import run_variant, variant_scoring, variant_settings
 
     tiny = {"base_model": "all-MiniLM-L6-v2", "tasks": ["description", "topic"], "steps": 2, "batch_size": 8,
             "max_seq_length": 32, "freeze_layers": 4, "dims": [384, 32], "max_pairs_per_task": 64}
@@ -194,8 +190,8 @@ def test_the_grid_on_a_two_worker_dask_cluster_gives_the_in_process_rows(small_d
     process and on a local cluster of two worker processes; the same records and rows."""
     import json
 
-    from helpers.lipost.ablation.grid import Variant
-    from helpers.lipost.ablation.run import collect_rows, run_grid, variant_folder
+    from helpers.lipost.sweep.grid import Variant
+    from helpers.lipost.sweep.run import collect_rows, run_grid, variant_folder
 
     tiny = {"base_model": "all-MiniLM-L6-v2", "tasks": ["description", "topic"], "steps": 2, "batch_size": 8,
             "max_seq_length": 32, "freeze_layers": 4, "dims": [384, 32], "max_pairs_per_task": 64, "dropout": 0.0}

@@ -86,9 +86,9 @@ def test_changed_raw_file_is_a_clear_error(tmp_path):
 
 def test_unknown_task_is_one_error_wherever_it_is_found(small_data):
     from helpers.config import ParamError
-    from helpers.lipost.ablation.grid import grid_from_params
     from helpers.lipost.data.store import UnknownTask, check_tasks, load_manifest, load_task
     from helpers.lipost.evaluation import evaluate
+    from helpers.lipost.sweep.grid import grid_from_params
 
     manifest = load_manifest(small_data.data_dir)
     assert check_tasks(("topic", "search"), manifest) == ["topic", "search"]

@@ -54,7 +54,7 @@ def test_task_per_process_needs_a_task_per_process():
 
 
 def test_chapter_3_parameters_refuse_bad_process_settings():
-    from helpers.lipost.parameters.training import check_launch_settings
+    from helpers.lipost.parameters.training_step import check_launch_settings
 
     base = {**make_config({}).to_dict(), "processes": 1, "task_per_process": False}
     check_launch_settings(base)
@@ -77,8 +77,8 @@ def test_two_processes_train_export_and_mix_tasks_as_asked(small_data, tmp_path)
     from the same task; a failing rank is named with its error."""
     from sentence_transformers import SentenceTransformer
 
-    from helpers.lipost.training.distributed import batches_file
-    from helpers.lipost.training.launch import DistributedTrainingFailed, launch_training
+    from helpers.lipost.distributed import batches_file
+    from helpers.lipost.launch import DistributedTrainingFailed, launch_training
 
     settings = make_config(TINY)
     for mixed in (True, False):

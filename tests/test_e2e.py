@@ -48,6 +48,50 @@ def test_ci_profile_pipeline_and_book(root, ci_run):
     assert "Ablations, section 1" in landing and "Part I" in landing
 
 
+def _headline_table(notebook: Path) -> dict[tuple[str, str], float]:
+    """{(task, model): value} of the headline table the executed chapter 3 shows."""
+    from bs4 import BeautifulSoup
+
+    cells = json.loads(notebook.read_text())["cells"]
+    cell = next(c for c in cells if c["cell_type"] == "code" and 'wide(pooled, columns="model")[order]'
+                in "".join(c["source"]))
+    html = next("".join(o["data"]["text/html"]) for o in cell["outputs"] if "text/html" in o.get("data", {}))
+    table = BeautifulSoup(html, "html.parser").find("table")
+    models = [th.get_text(strip=True) for th in table.find_all("th", class_="col_heading")]
+    values = {}
+    for tr in table.find("tbody").find_all("tr"):
+        task = tr.find("th").get_text(strip=True)
+        for model, td in zip(models, tr.find_all("td"), strict=True):
+            values[(task, model)] = float(td.get_text(strip=True))
+    return values
+
+
+@pytest.mark.slow
+def test_ci_chapters_show_the_numbers_of_the_run(ci_run):
+    """Chapter 3's headline table is the metric rows it comes from, and the claims chapter's
+    verdicts are the book's words, each linked to a section of the executed chapter that shows it."""
+    from helpers.claims import VERDICTS, read_claims
+    from helpers.lipost.report import main_metric_rows
+
+    run_dir = ci_run / "lipost"
+    table = pd.read_csv(run_dir / "results" / "metrics.csv")
+    manifest = json.loads((run_dir / "data" / "tasks.json").read_text())
+    main = main_metric_rows(table[table["run"].isin(["baseline", "multitask"]) & (table["lang"] == "all")],
+                            manifest)
+    shown = _headline_table(run_dir / "notebooks" / "03_training.ipynb")
+    assert ("search", "finetuned-50") in shown and ("topic", "all-mpnet-base-v2") in shown
+    for (task, model), value in shown.items():
+        row = main[(main["task"] == task) & (main["model"] == model)]
+        assert len(row) == 1 and round(float(row["value"].iloc[0]), 3) == pytest.approx(value), (task, model)
+    claims = read_claims(run_dir)
+    assert list(claims["number"]) == [1, 2, 3, 4] and set(claims["verdict"]) <= set(VERDICTS)
+    for claim in claims.itertuples():
+        chapter = "03_training" if claim.number == 4 else "04_ablations"
+        cells = json.loads((run_dir / "notebooks" / f"{chapter}.ipynb").read_text())["cells"]
+        assert any(f"({claim.label})=" in "".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    assert "wins" in claims.loc[claims["number"] == 1, "measured"].iloc[0]
+
+
 @pytest.mark.slow
 def test_ci_book_in_a_real_browser(root, ci_run):
     """Front page and chapters render in headless chromium: no broken image or internal link."""

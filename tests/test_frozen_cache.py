@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.lipost.training.frozen_cache import FrozenPrefixCache, frozen_prefix, isolated_stores, record_prefixes
+from helpers.lipost.models.frozen_cache import FrozenPrefixCache, frozen_prefix, isolated_stores, record_prefixes
 
 TEXTS = ["query: what is a museum?", "passage: Le Louvre est un musée d'art à Paris.",
          "passage: " + "a much longer document about the history of art " * 6]

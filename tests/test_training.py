@@ -176,7 +176,7 @@ def test_resume_after_interruption(small_data, tmp_path):
 
 
 def test_projection_and_language_filter(small_data, tmp_path):
-    from helpers.lipost.training.data import training_sets
+    from helpers.lipost.training.pairs import training_sets
     from helpers.lipost.training.trainer import train_multitask
 
     sets = training_sets(small_data.data_dir, ["crosslingual", "search"], 4, 0, 0, languages=["en", "fr"])

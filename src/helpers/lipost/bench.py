@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from helpers.config import load_profile
+from helpers.lipost.parameters import recorded_params
 from helpers.pipeline.bench import interleaved_medians, matmul_peak, median_time
 from helpers.pipeline.parts import part_run_dir
 
@@ -38,7 +38,7 @@ from helpers.pipeline.parts import part_run_dir
 def _batches(cfg, data_dir: Path, n: int, grouped: bool) -> list[tuple[list[str], list[str]]]:
     """``n`` batches of real (prompted) pairs: random order, or sorted by length within a pool."""
     from helpers.lipost.data.store import load_manifest
-    from helpers.lipost.training.data import PROMPT_TEXT, training_sets
+    from helpers.lipost.training.pairs import PROMPT_TEXT, training_sets
 
     manifest = load_manifest(data_dir)
     sets = training_sets(data_dir, cfg.tasks, cfg.batch_size, 0, cfg.seed)
@@ -111,7 +111,7 @@ def encoding_throughput(model_dir: Path, base_model: str, texts: list[str], cach
     from sentence_transformers import SentenceTransformer
 
     from helpers.lipost.evaluation import SentenceTransformerEncoder
-    from helpers.lipost.training.frozen_cache import FrozenPrefixCache, isolated_stores
+    from helpers.lipost.models.frozen_cache import FrozenPrefixCache, isolated_stores
 
     model = SentenceTransformer(str(model_dir), device="cpu")
     model.max_seq_length = max_seq_length
@@ -188,17 +188,6 @@ def reuse_gains(base_model: str, texts: list[str], low: int, high: int, max_seq_
     return out
 
 
-def resolved_params(profile: str, root: Path, part_name: str, step: str) -> dict:
-    """The parameters a step of ``profile`` runs with: its notebook's defaults, then the profile's."""
-    from helpers.pipeline.parameters import declared_parameters, notebook_defaults, step_params
-    from helpers.pipeline.parts import notebook_path
-
-    notebook = notebook_path(root, part_name, step)
-    declared = declared_parameters(notebook)
-    return notebook_defaults(notebook, declared) | step_params(
-        load_profile(profile, root), part_name, step, part_run_dir(root, profile, part_name), profile, set(declared))
-
-
 def _base_path(name: str) -> Path:
     from helpers.lipost.models import model_path
 
@@ -214,7 +203,8 @@ def main(profile: str, root: Path, steps: int = 6, texts: int = 256) -> dict:
     data_dir = run_dir / "data"
     if not (data_dir / "tasks.json").exists():
         raise SystemExit(f"{data_dir} has no datasets: run the {profile!r} profile first (make book)")
-    params, grid = (resolved_params(profile, root, "lipost", step) for step in ("03_training", "04_ablations"))
+    # the parameters the training and ablation steps ran with, from their step records
+    params, grid = (recorded_params(run_dir, step) for step in ("03_training", "04_ablations"))
     cfg = make_config({k: v for k, v in params.items() if k in make_config({}).to_dict()})
     threads = torch.get_num_threads()
     peak = matmul_peak()

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from helpers.lipost.evaluation import SentenceTransformerEncoder
+from helpers.lipost.models.frozen_cache import FrozenPrefixCache
 from helpers.lipost.training.config import TrainConfig
-from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 from helpers.lipost.training.scoring import score_trained
 from helpers.lipost.training.trainer import TrainResult, train_multitask
 

@@ -58,3 +58,23 @@ def fit_pca(encoder, texts_by_role: dict[str, list[str]], dim: int, name: str) -
     """Fit a :class:`PCAEncoder` on the embeddings of ``texts_by_role`` (both roles pooled)."""
     parts = [encoder.encode(sorted(set(texts)), role) for role, texts in texts_by_role.items() if texts]
     return PCAEncoder(encoder, np.concatenate(parts), dim, name)
+
+
+def compression_rows(base_model: str, tuned_encoder, data_dir: Path, train_tasks: list[str], tasks: list[str], *,
+                     fit_per_task: int, small_dim: int, max_seq_length: int, seed: int) -> list[dict]:
+    """The suite's rows on ``tasks`` of three ``small_dim``-d embeddings: the base model's
+    first ``small_dim`` coordinates (``base first-<d>``), a PCA of the base model and one
+    of ``tuned_encoder`` (``base PCA-<d>``, ``tuned PCA-<d>``), each PCA fitted on
+    ``fit_per_task`` training pairs of each of ``train_tasks``."""
+    from helpers.lipost.evaluation.encoders import load_encoder
+    from helpers.lipost.evaluation.suite import evaluate
+
+    fit_texts = training_texts(data_dir, train_tasks, fit_per_task, seed)
+    base_encoder = load_encoder(base_model, max_seq_length=max_seq_length)
+    base_first = load_encoder(base_model, max_seq_length=max_seq_length, truncate_dim=small_dim,
+                              label=f"base first-{small_dim}")
+    rows: list[dict] = []
+    for encoder in (base_first, fit_pca(base_encoder, fit_texts, small_dim, f"base PCA-{small_dim}"),
+                    fit_pca(tuned_encoder, fit_texts, small_dim, f"tuned PCA-{small_dim}")):
+        rows += evaluate(encoder, data_dir, tasks, probe=False, seed=seed)
+    return rows

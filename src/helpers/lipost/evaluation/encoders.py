@@ -39,7 +39,7 @@ class SentenceTransformerEncoder:
         batch_size: encoding batch size.
         truncate_dim: keep only the first ``truncate_dim`` dimensions (Matryoshka), then
             re-normalise; the cache holds the full embedding, so both sizes share it.
-        prefix_cache: a :class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache` of
+        prefix_cache: a :class:`~helpers.lipost.models.frozen_cache.FrozenPrefixCache` of
             ``model`` that serves its bottom layers while this encoder runs the model (attached
             only inside each encoding, and saved after it); ``None``: the plain forward.
 
@@ -125,7 +125,7 @@ def load_encoder(name: str, max_seq_length: int = 128, truncate_dim: int | None 
     fingerprint = model_key(model_path(name)) + (f"-prefix{prefix_level}" if prefix_level else "")
     prefix_cache = None
     if prefix_level:
-        from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+        from helpers.lipost.models.frozen_cache import FrozenPrefixCache
 
         prefix_cache = FrozenPrefixCache(model, prefix_level)
     return SentenceTransformerEncoder(model, label or name, fingerprint, max_seq_length=max_seq_length,

@@ -33,7 +33,7 @@ class TrainConfig:
         projection_dim: 0 = none; otherwise a learned linear map (initialised to plain
             truncation) from the full embedding to this size, trained at this size only.
         frozen_cache_layers: bottom layers served by
-            :class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache` (at most
+            :class:`~helpers.lipost.models.frozen_cache.FrozenPrefixCache` (at most
             ``freeze_layers``; -1 = all frozen layers, 0 = no cache).
         dropout: probability of every dropout layer while training; -1 keeps the model's own
             (0.1 for e5). 0 lets a short run skip the dropout masks (the ablation variants).

@@ -85,8 +85,8 @@ def load_exported(path: Path, name: str, max_seq_length: int, with_cache: bool =
 
     from helpers.fingerprint import model_key
     from helpers.lipost.evaluation import SentenceTransformerEncoder
+    from helpers.lipost.models.frozen_cache import FrozenPrefixCache
     from helpers.lipost.models.materialize import default_device
-    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
 
     path = Path(path)
     if not (path / "modules.json").exists():

@@ -47,7 +47,7 @@ def score_trained(model, dims: list[int], data_dir: Path, fingerprint: str | Non
     (Matryoshka truncation); the model's own output size is used as is (this also covers a
     model that ends in a learned projection). Each text is encoded once for all sizes; with
     ``max_rows`` (a sample shared by many models) its batches are tokenised once per process.
-    ``prefix_cache`` (a :class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache` of
+    ``prefix_cache`` (a :class:`~helpers.lipost.models.frozen_cache.FrozenPrefixCache` of
     ``model``) serves the frozen bottom layers while the model encodes.
     """
     full = model.get_embedding_dimension()

@@ -6,11 +6,11 @@ and group tasks), each wrapped in MatryoshkaLoss so the first ``dims[-1]`` dimen
 the embedding are trained to work alone. The trainer's multi-dataset batch sampler keeps
 every batch inside one task (proportional or round-robin over tasks). Lower layers can be
 frozen, and their output served from
-:class:`~helpers.lipost.training.frozen_cache.FrozenPrefixCache`; an optional learned projection
+:class:`~helpers.lipost.models.frozen_cache.FrozenPrefixCache`; an optional learned projection
 maps the embedding to a smaller size. Checkpoints are saved every ``save_steps``; calling :func:`train_multitask` again
 on the same folder resumes from the last one. Per-task losses go to ``train_log.csv`` and
 TensorBoard (``tb/``). Started by ``torchrun`` on several processes
-(:mod:`helpers.lipost.training.distributed`), the same function trains with DDP: each
+(:mod:`helpers.lipost.distributed`), the same function trains with DDP: each
 process draws its own batch of every step (:mod:`helpers.lipost.training.mixing`), the
 first process alone writes logs, checkpoints and the summary.
 
@@ -33,10 +33,10 @@ from transformers import TrainerCallback
 from helpers.config import ParamError
 from helpers.fingerprint import checkpoint_key
 from helpers.lipost.models import load_model
+from helpers.lipost.models.frozen_cache import frozen_prefix
 from helpers.lipost.training.config import TrainConfig
-from helpers.lipost.training.data import task_prompts, training_sets
-from helpers.lipost.training.frozen_cache import frozen_prefix
 from helpers.lipost.training.losses import LabelAwareMultipleNegativesRankingLoss
+from helpers.lipost.training.pairs import task_prompts, training_sets
 
 
 class TrackedLoss(nn.Module):

@@ -1,8 +1,11 @@
-"""Chapter 3's training on several processes: ``torchrun`` started as a subprocess.
+"""Chapter 3's training, in this process or on several: ``torchrun`` started as a subprocess.
+
+:func:`train_chapter_model` is the chapter's one call: one process trains in-process
+(:func:`helpers.lipost.experiment.train_and_score`), more start ``torchrun``.
 
 :func:`launch_training` writes the run's spec to the training folder and runs
 ``python -m torch.distributed.run --standalone --nproc-per-node N -m
-helpers.lipost.training.distributed <spec>`` (one process per rank; on a multi-GPU
+helpers.lipost.distributed <spec>`` (one process per rank; on a multi-GPU
 machine, one per GPU), waits for it, and returns the first rank's summary. When a rank
 fails, :class:`DistributedTrainingFailed` names the rank and its error (from the file
 each rank leaves when it fails), and points to ``torchrun.log``. :func:`train_and_score_on_processes`
@@ -21,9 +24,9 @@ import sys
 from pathlib import Path
 
 from helpers.config import ParamError
-from helpers.lipost.experiment import Outcome, Scoring, score_result
+from helpers.lipost.distributed import RESULT, batches_file, failure_file
+from helpers.lipost.experiment import Outcome, Scoring, score_result, train_and_score
 from helpers.lipost.training.config import TrainConfig
-from helpers.lipost.training.distributed import RESULT, batches_file, failure_file
 from helpers.lipost.training.trainer import TrainResult
 from helpers.paths import atomic_write_text
 
@@ -81,7 +84,7 @@ def launch_training(settings: TrainConfig, data_dir: Path, out_dir: Path, proces
     spec_path = out_dir / "launch.json"
     atomic_write_text(spec_path, json.dumps(spec, indent=1))
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc-per-node={processes}",
-               "-m", "helpers.lipost.training.distributed", str(spec_path.resolve())]
+               "-m", "helpers.lipost.distributed", str(spec_path.resolve())]
     with open(out_dir / LOG, "w") as log:
         try:
             code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ),
@@ -117,3 +120,54 @@ def train_and_score_on_processes(settings: TrainConfig, data_dir: Path, out_dir:
                          timed_steps=summary["timed_steps"], processes=summary["processes"])
     return score_result(result, settings, data_dir, scoring, model, Path(summary["model_dir"]),
                         summary["reload_difference"])
+
+
+def validation_settings(settings: TrainConfig, max_rows: int, seed: int) -> dict | None:
+    """The settings of the validation while training (:class:`~helpers.lipost.training.validation.SuiteValidation`):
+    the trained tasks, ``max_rows`` rows of each, at the training length; ``None`` when
+    ``settings.eval_steps`` is 0 (no validation during the run)."""
+    if not settings.eval_steps:
+        return None
+    return {"tasks": settings.tasks, "max_rows": max_rows, "max_seq_length": settings.max_seq_length, "seed": seed}
+
+
+def train_chapter_model(settings: TrainConfig, data_dir: Path, out_dir: Path, scoring: Scoring, *, processes: int,
+                        task_per_process: bool, export_to: Path, validation: dict | None) -> Outcome:
+    """Train and score chapter 3's model: in this process when ``processes`` is 1
+    (:func:`~helpers.lipost.experiment.train_and_score`), else on ``processes`` processes
+    with ``torchrun`` (:func:`train_and_score_on_processes`); either way the exported
+    model is reloaded and scored here. ``validation``: :func:`validation_settings`."""
+    if processes > 1:
+        return train_and_score_on_processes(settings, data_dir, out_dir, scoring, processes=processes,
+                                            task_per_process=task_per_process, export_to=export_to,
+                                            validation=validation)
+    from helpers.lipost.training.validation import SuiteValidation
+
+    evaluator = SuiteValidation(data_dir, **validation) if validation else None
+    return train_and_score(settings, data_dir, out_dir, scoring, export_to=export_to, validation=evaluator)
+
+
+def how_trained(processes: int, task_per_process: bool) -> str:
+    """The chapter's words for where the training ran."""
+    if processes == 1:
+        return "one process (this notebook's)"
+    if task_per_process:
+        return f"{processes} processes, each drawing its batch of a step from a different task"
+    return f"{processes} processes, drawing their batches of a step from one task"
+
+
+def training_figures(outcome: Outcome, batch_size: int) -> dict[str, str]:
+    """The training's figures as the chapter prints them (glued as ``train_<name>``): wall
+    minutes, steps, seconds per step and per optimiser step, the share of time between
+    steps, trainable parameters (M), tokens and pairs per second, padding share, peak memory."""
+    result = outcome.training
+    seconds = max(result.seconds, 1e-9)
+    return {"minutes": format(result.seconds / 60, ".1f"), "steps": format(result.steps),
+            "sec_per_step": format(result.seconds / max(result.steps, 1), ".2f"),
+            "sec_per_optimiser_step": format(outcome.summary["sec_per_optimiser_step"], ".2f"),
+            "between_steps_pct": format(100 * (1 - result.step_seconds / seconds), ".0f"),
+            "trainable_m": format(result.trainable_params / 1e6, ".1f"),
+            "tokens_per_s": format(result.tokens / seconds, ",.0f"),
+            "pairs_per_s": format(result.steps * batch_size * result.processes / seconds, ".1f"),
+            "padding_pct": format(100 * (1 - result.tokens / max(result.padded_tokens, 1)), ".0f"),
+            "peak_gb": format(result.peak_rss_mb / 1024, ".1f")}

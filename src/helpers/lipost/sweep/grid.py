@@ -17,6 +17,9 @@ from helpers.config import ParamError
 
 QUESTIONS = ("transfer", "zero_shot", "multilingual", "dimension", "mixing", "scale", "unfrozen", "data_size")
 SEEDED = ("transfer", "zero_shot", "multilingual")  # headline comparisons, repeated over every seed
+MIN_SEEDS = 2
+"""The fewest seeds behind a *strong* practice (:func:`helpers.claims.grade`): a comparison
+repeated over two seeds or more, as the :data:`SEEDED` questions are."""
 
 
 @dataclass(frozen=True)
@@ -209,3 +212,14 @@ def grid_from_params(params: dict, data_dir) -> Grid:
     n_layers = json.loads(config.read_text())["num_hidden_layers"]
     smallest = min(len(load_task(Path(data_dir), t)["train"]) for t in base["tasks"])
     return Grid(base, expand_grid(grid_spec(params), languages, base, n_layers, smallest), n_layers, languages)
+
+
+def grid_table(variants: list[Variant]):
+    """The grid as the chapter shows it: per question and run, its seeds and its changes
+    to the base settings."""
+    import pandas as pd
+
+    table = pd.DataFrame([{"question": v.question, "run": v.run, "seed": v.seed,
+                           "changes": ", ".join(f"{k}={val}" for k, val in v.overrides.items()) or "(base)"}
+                          for v in variants])
+    return table.groupby(["question", "run"]).agg(seeds=("seed", "count"), changes=("changes", "first"))

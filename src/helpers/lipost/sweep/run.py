@@ -26,14 +26,14 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.fingerprint import variant_key
-from helpers.lipost.ablation.grid import Variant
 from helpers.lipost.experiment import Scoring, train_and_score
+from helpers.lipost.sweep.grid import Variant
+from helpers.lipost.sweep.records import RECORD_FILES
 from helpers.lipost.training.config import TrainConfig, make_config
 from helpers.paths import atomic_write_bytes, atomic_write_text
 from helpers.pipeline.executor import Job, run_jobs
 
 EXPERIMENT_MODULES = ["helpers.lipost.experiment"]  # the code a variant runs (followed through its imports)
-RECORD_FILES = ("variant.json", "rows.csv", "summary.json", "training/train_log.csv")
 
 
 def variant_settings(variant: Variant, base: dict) -> TrainConfig:
@@ -194,7 +194,7 @@ def score_untuned(base_model: str, dims: list[int], data_dir: Path, max_seq_leng
     as every trained variant (``run = untuned``, models ``untuned-<d>``)."""
     from helpers.fingerprint import model_key
     from helpers.lipost.models import load_model, model_path
-    from helpers.lipost.training.frozen_cache import FrozenPrefixCache
+    from helpers.lipost.models.frozen_cache import FrozenPrefixCache
     from helpers.lipost.training.scoring import score_trained
 
     model = load_model(base_model)
@@ -217,3 +217,10 @@ def links_html(records: pd.DataFrame, folder: str = "../_static/ablations") -> s
                      f'<td><a href="{base}/variant.json">settings</a> · <a href="{base}/rows.csv">rows</a> · '
                      f'<a href="{base}/train_log.csv">training log</a>{note}</td></tr>')
     return "\n".join(lines + ["</table>"])
+
+
+def executor_words(executor: dict) -> str:
+    """Where the grid's variants ran, in the chapter's words."""
+    if executor["kind"] == "in-process":
+        return "in this chapter's own process"
+    return "on a Dask cluster (" + ", ".join(f"{k} {v}" for k, v in executor.items() if k != "kind") + ")"

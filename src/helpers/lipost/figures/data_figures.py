@@ -59,6 +59,6 @@ def label_distribution(counts: pd.DataFrame, title: str):
 
 def headroom(main: pd.DataFrame, bar: float):
     """Main metric of the un-tuned base model per task and language, with the saturation bar."""
-    from helpers.lipost.viz.result_figures import metric_bars
+    from helpers.lipost.figures.result_figures import metric_bars
 
     return metric_bars(main, "lang", "main metric (MRR@10 or label accuracy)", bar=bar)

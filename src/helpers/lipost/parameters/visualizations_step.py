@@ -4,6 +4,7 @@ length, the neighbour examples and the un-tuned model's prefix level."""
 from __future__ import annotations
 
 from helpers.config import RUN_RULES, Rule, StepRules, integer, number, text
+from helpers.lipost.training.config import TrainConfig
 
 STEP_RULES = StepRules(rules={
     **RUN_RULES,
@@ -16,4 +17,4 @@ STEP_RULES = StepRules(rules={
     "k_neighbours": integer(1, 20),
     "interactive": Rule("true or false", lambda v: isinstance(v, bool)),
     "prefix_level": integer(0, 24),
-})
+}, defaults={"base_model": TrainConfig().base_model, "eval_max_seq_length": TrainConfig().max_seq_length})

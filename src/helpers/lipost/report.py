@@ -1,11 +1,16 @@
-"""Turn the ablation grid's rows into the chapter's tables: means over seeds, spreads, verdicts.
+"""The tables the chapters show, shaped from the run's metric rows.
 
+The first half shapes tidy metric rows (``results/metrics.csv``) into the tables of the
+baselines and training chapters ({ref}`lipost-baselines-how-we-measure`): the main metric
+per task, wide tables, wins of one model over another, the compression diagnosis.
+
+The second half turns the ablation grid's rows into that chapter's tables
+({ref}`lipost-ablations`): means over seeds, spreads and the outcome of each comparison.
 Every comparison works on the main metric of each task, pooled over languages unless a
 language is asked for. A difference counts as a win or a loss only when it exceeds the
 *spread*: the two runs' seed standard deviations combined (``sqrt(sd_a^2 + sd_b^2)``);
-otherwise it is a tie. With a single seed the spread is 0 and the chapter says so.
-
-Explained in the book: {ref}`lipost-ablations`.
+otherwise it is a tie. With a single seed the spread is 0 and the chapter says so. A
+claim's verdict word comes from the tally through :func:`helpers.claims.verdict_from_counts`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,81 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.lipost.evaluation.report import main_metric_rows
+from helpers.claims import verdict_from_counts
+from helpers.lipost.evaluation.suite import MAIN_METRIC
+
+
+def main_metric_rows(rows: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """Keep, per task, only its main metric (``mrr@10`` or ``label_accuracy``)."""
+    main = rows["task"].map(lambda t: MAIN_METRIC[manifest[t]["kind"]])
+    return rows[rows["metric"] == main].copy()
+
+
+def wide(rows: pd.DataFrame, columns: str = "lang", index: tuple[str, ...] = ("task",)) -> pd.DataFrame:
+    """Pivot tidy rows to a task x ``columns`` table of values."""
+    return rows.pivot_table(index=list(index), columns=columns, values="value", aggfunc="mean").round(3)
+
+
+def styled(table: pd.DataFrame, precision: int = 3):
+    """A table for the book: fixed precision, an em dash where a cell does not apply."""
+    return table.style.format(precision=precision, na_rep="—")
+
+
+def wins(pooled: pd.DataFrame, model: str, other: str, tasks: list[str]) -> list[str]:
+    """Tasks (of ``tasks``) on which ``model``'s pooled value is strictly above ``other``'s."""
+    value = pooled.set_index(["task", "model"])["value"]
+    return [t for t in tasks if (t, model) in value and (t, other) in value and value[(t, model)] > value[(t, other)]]
+
+
+
+def win_table(pooled: pd.DataFrame, pairs: list[tuple[str, str]], tasks: list[str]) -> pd.DataFrame:
+    """Task x "model > other" table of booleans, for each (model, other) pair."""
+    return pd.DataFrame({f"{m} > {o}": [t in wins(pooled, m, o, tasks) for t in tasks] for m, o in pairs},
+                        index=tasks)
+
+
+def bottleneck_finding(table: pd.DataFrame, full_dim: int, small_dim: int, tie: float = 0.005) -> dict[str, str]:
+    """Read the compression diagnosis of chapter 3 (a task x embedding table) into glue-ready text.
+
+    Columns expected: ``base <full>``, ``base first-<small>``, ``base PCA-<small>``,
+    ``tuned <full>``, ``tuned first-<small> (Matryoshka)``, ``tuned PCA-<small>``.
+    Differences within ``tie`` count as "about the same as".
+    """
+    mean = table.mean()
+    base_full, base_first = table[f"base {full_dim}"], table[f"base first-{small_dim}"]
+    base_pca, tuned_full = table[f"base PCA-{small_dim}"], table[f"tuned {full_dim}"]
+    mat, pca = mean[f"tuned first-{small_dim} (Matryoshka)"], mean[f"tuned PCA-{small_dim}"]
+    relation = "about the same as" if abs(mat - pca) <= tie else "above" if mat > pca else "below"
+    if relation == "below":
+        reading = (f"A linear map fitted after training beats the trained first {small_dim} coordinates, so "
+                   "training under-used the small size: more weight on it, or more steps, should help.")
+    else:
+        reading = (f"Training used the first {small_dim} coordinates at least as well as a linear compression "
+                   "fitted afterwards, so most of the gap is the size itself, not the training.")
+    return {
+        "small": str(small_dim),
+        "base_pca_loss": f"{(base_full - base_pca).mean():.3f}",
+        "base_worst": str((base_full - base_pca).idxmax()),
+        "base_first_loss": f"{(base_full - base_first).mean():.3f}",
+        "mat_vs_pca": relation,
+        "mat_mean": f"{mat:.3f}",
+        "pca_mean": f"{pca:.3f}",
+        "tuned_gap": f"{(tuned_full.mean() - mat):.3f}",
+        "reading": reading,
+    }
+
+def diagnosis_table(main: pd.DataFrame, diagnosis: list[dict], manifest: dict, names: dict[str, str],
+                    tasks: list[str], full_dim: int, small_dim: int) -> pd.DataFrame:
+    """Chapter 3's compression diagnosis: per task of ``tasks``, the pooled main metric of
+    the base and tuned models at full size and their small embeddings (``main``: the
+    chapter's main-metric rows, whose models ``names`` renames; ``diagnosis``: the rows of
+    :func:`helpers.lipost.evaluation.compression.compression_rows`), in the columns
+    :func:`bottleneck_finding` reads."""
+    table = main_metric_rows(pd.concat([main[main["model"].isin(names)], pd.DataFrame(diagnosis)]), manifest)
+    table = wide(table[(table["lang"] == "all") & table["task"].isin(tasks)], columns="model")
+    return table.rename(columns=names)[[f"base {full_dim}", f"base first-{small_dim}", f"base PCA-{small_dim}",
+                                        f"tuned {full_dim}", f"tuned first-{small_dim} (Matryoshka)",
+                                        f"tuned PCA-{small_dim}"]]
 
 
 def seed_summary(rows: pd.DataFrame, manifest: dict, lang: str = "all") -> pd.DataFrame:
@@ -35,7 +114,7 @@ def value_of(summary: pd.DataFrame, run: str, size: int, task: str) -> tuple[flo
     return (float(hit["mean"].iloc[0]), float(hit["sd"].iloc[0])) if len(hit) else (float("nan"), 0.0)
 
 
-def verdict(diff: float, spread: float) -> str:
+def outcome(diff: float, spread: float) -> str:
     """"win" / "loss" when ``|diff|`` exceeds ``spread``, else "tie"."""
     if np.isnan(diff):
         return "n/a"
@@ -50,7 +129,7 @@ def compare(summary: pd.DataFrame, a: tuple[str, int], b: tuple[str, int], tasks
         (ma, sa), (mb, sb) = value_of(summary, *a, task), value_of(summary, *b, task)
         spread = float(np.hypot(sa, sb))
         rows.append({"task": task, "a": f"{ma:.3f} ± {sa:.3f}", "b": f"{mb:.3f} ± {sb:.3f}",
-                     "difference": round(ma - mb, 3), "spread": round(spread, 3), "verdict": verdict(ma - mb, spread)})
+                     "difference": round(ma - mb, 3), "spread": round(spread, 3), "verdict": outcome(ma - mb, spread)})
     return pd.DataFrame(rows).set_index("task")
 
 
@@ -88,7 +167,7 @@ def zero_shot_table(summary: pd.DataFrame, tasks: list[str], size: int) -> pd.Da
         rows.append({"task": task, "left out": f"{loo[0]:.3f} ± {loo[1]:.3f}", "un-tuned": f"{untuned[0]:.3f}",
                      "trained on all": f"{full[0]:.3f} ± {full[1]:.3f}",
                      "left out - un-tuned": round(loo[0] - untuned[0], 3),
-                     "verdict": verdict(loo[0] - untuned[0], spread)})
+                     "verdict": outcome(loo[0] - untuned[0], spread)})
     return pd.DataFrame(rows).set_index("task")
 
 
@@ -112,15 +191,6 @@ def size_points(summary: pd.DataFrame, sizes: list[int], full: int, tasks: list[
     return out
 
 
-def claim_word(counts: dict[str, int], n: int) -> str:
-    """"holds" if every comparison is a win, "holds partly" if some are, "does not hold" if
-    none is and some are losses, "is not settled (ties)" if all are ties."""
-    if n and counts["win"] == n:
-        return "holds"
-    if counts["win"]:
-        return "holds partly"
-    return "does not hold" if counts["loss"] else "is not settled (ties)"
-
 
 def language_table(rows: pd.DataFrame, manifest: dict, runs: dict[str, str], size: int
                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
@@ -142,7 +212,7 @@ def language_table(rows: pd.DataFrame, manifest: dict, runs: dict[str, str], siz
         counts = {"win": 0, "tie": 0, "loss": 0}
         for t, lang in cells:
             (ma, sa), (mb, sb) = (value_of(summaries[lang], a, size, t), value_of(summaries[lang], b, size, t))
-            v = verdict(ma - mb, float(np.hypot(sa, sb)))
+            v = outcome(ma - mb, float(np.hypot(sa, sb)))
             if v in counts:
                 counts[v] += 1
         out.update({f"{name}_{k}": v for k, v in counts.items()})
@@ -153,7 +223,7 @@ def language_table(rows: pd.DataFrame, manifest: dict, runs: dict[str, str], siz
     tally("en", "base", "lang:en-only", [(t, la) for t, la in index if la == "en"])
     xl = tally("xl", "base", "lang:no-crosslingual", [(t, la) for t, la in index if "-" in la])
     combined = {k: other[k] + xl[k] for k in other}
-    out["verdict"] = claim_word(combined, sum(combined.values()))
+    out["verdict"] = verdict_from_counts(combined["win"], combined["tie"], combined["loss"])
     return means.round(3), sds.round(3), out
 
 

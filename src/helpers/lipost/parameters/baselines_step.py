@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from helpers.config import RUN_RULES, ParamError, Rule, StepRules, integer
 from helpers.lipost.models import KNOWN_MODELS
+from helpers.lipost.training.config import TrainConfig
 
 KNOWN_BASELINES = (*KNOWN_MODELS, "tfidf")
 """The baselines by name, as :data:`helpers.lipost.evaluation.baselines.BASELINES` lists them
@@ -30,4 +31,5 @@ STEP_RULES = StepRules(
                                      isinstance(levels, list) and all(isinstance(k, int) and k >= 1 for k in levels)
                                      for levels in v.values()))},
     cross_check=check_prefix_levels_models,
+    defaults={"models": list(KNOWN_BASELINES), "max_seq_length": TrainConfig().max_seq_length},
 )

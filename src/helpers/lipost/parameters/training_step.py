@@ -45,5 +45,10 @@ def check_training_settings(params: dict) -> None:
     check_launch_settings(params)
 
 
+DEFAULTS = {**{name: value for name, value in TrainConfig().to_dict().items() if name != "seed"},
+            "eval_max_seq_length": TrainConfig().max_seq_length}
+"""The one source of the chapter's training literals (:class:`TrainConfig`; the seed is the
+profile's) and of its encoding length, the training length."""
+
 STEP_RULES = StepRules(rules={**RUN_RULES, **TRAIN_RULES, **EVAL_RULES, **LAUNCH_RULES},
-                       cross_check=check_training_settings)
+                       cross_check=check_training_settings, defaults=DEFAULTS)

@@ -1,8 +1,8 @@
 """One process of chapter 3's training on several processes; ``torchrun`` starts one per rank.
 
 ``python -m torch.distributed.run --standalone --nproc-per-node N -m
-helpers.lipost.training.distributed SPEC`` (what
-:func:`helpers.lipost.training.launch.launch_training` runs) starts ``N`` copies of
+helpers.lipost.distributed SPEC`` (what
+:func:`helpers.lipost.launch.launch_training` runs) starts ``N`` copies of
 :func:`main`. Each joins the process group (``nccl`` on GPUs, ``gloo`` on CPUs) and
 calls :func:`helpers.lipost.training.trainer.train_multitask` with the settings of the
 spec file, which then trains with DDP. Each rank writes the task of every batch it trained

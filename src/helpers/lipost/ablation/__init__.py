@@ -1,1 +1,0 @@
-"""The ablation grid: variants of the training chapter, run by papermill, and their tables."""

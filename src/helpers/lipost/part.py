@@ -1,0 +1,49 @@
+"""Part I's contract with the pipeline: everything the runner, the parameter checks, the
+bench, the book stage and the appendices need from this part, in one object.
+
+Imported by the pipeline for every run, so it stays light: step rules, the bench and its
+figures are imported only when asked for.
+
+Explained in the book: {ref}`pipeline-new-part`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from helpers.config import StepRules
+from helpers.lipost.appendix import bench_rows, budget_lines, step_seconds
+from helpers.lipost.parameters import STEP_MODULES
+from helpers.lipost.sweep.grid import MIN_SEEDS
+from helpers.lipost.sweep.records import static_files
+from helpers.pipeline.contract import PartContract
+
+
+def _rules(module: str) -> Callable[[], StepRules]:
+    return lambda: importlib.import_module(f"helpers.lipost.parameters.{module}").STEP_RULES
+
+
+def bench(profile: str, root: Path) -> dict:
+    """Part I's ``make bench`` (:func:`helpers.lipost.bench.main`; imports torch when called)."""
+    from helpers.lipost.bench import main
+
+    return main(profile, root)
+
+
+PART = PartContract(
+    name="lipost",
+    title="Part I · LiPost",
+    paper="LiPost: multi-task contrastive post embeddings (arXiv 2405.11344)",
+    steps={step: _rules(module) for step, module in STEP_MODULES.items()},
+    claims_step="06_best_practices",
+    sweeps={},
+    bench=bench,
+    bench_rows=bench_rows,
+    budget_lines=budget_lines,
+    step_seconds=step_seconds,
+    static_files=static_files,
+    min_seeds=MIN_SEEDS,
+)
+"""Part I as the pipeline sees it."""
