@@ -81,9 +81,9 @@ def test_checker_finds_one_letter_aliases_and_globals_and_nothing_else():
     source = "\n".join([
         "import numpy as np",
         "import pandas as P",
-        "from helpers.lipost.ablation import analysis as A",
+        "from helpers.lipost import report as A",
         "from . import sibling as s",
-        "from helpers.lipost.viz import embedding_maps",
+        "from helpers.lipost.figures import embedding_maps",
         "G = 1",
         "grid, S = 2, 3",
         "for i, (_, row) in enumerate([]):",
@@ -97,6 +97,6 @@ def test_checker_finds_one_letter_aliases_and_globals_and_nothing_else():
         "    return c",
     ])
     assert one_letter_aliases(source) == ["line 2: import pandas as P",
-                                           "line 3: from helpers.lipost.ablation import analysis as A",
+                                           "line 3: from helpers.lipost import report as A",
                                            "line 4: from . import sibling as s"]
     assert one_letter_globals(source) == ["line 6: G", "line 7: S", "line 8: i", "line 10: f", "line 14: f"]

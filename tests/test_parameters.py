@@ -141,9 +141,8 @@ def test_settings_the_runner_gives_are_refused_in_a_step_block(root):
 
 
 def test_the_baselines_rule_lists_the_baselines():
-    from helpers.lipost.parameters.baselines import KNOWN_BASELINES
-
     from helpers.lipost.evaluation.baselines import BASELINES
+    from helpers.lipost.parameters.baselines_step import KNOWN_BASELINES
 
     assert KNOWN_BASELINES == BASELINES
 

@@ -59,5 +59,6 @@ PART = PartContract(
     bench=bench,
     environment_lines=environment_lines,
     min_seeds=3,  # the fewest seeds per game behind a strong practice (helpers.jps.claims)
+    packages=("numba", "open-spiel"),
 )
 """Part II, as the pipeline sees it."""

