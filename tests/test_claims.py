@@ -105,3 +105,4 @@ def test_duplicate_claim_numbers_are_refused(tmp_path):
     with pytest.raises(ClaimError, match=r"duplicate claim numbers \[1\]"):
         write_claims(tmp_path, [_claim(1), _claim(1)])
     assert read_claims(tmp_path) is None  # nothing half-written
+

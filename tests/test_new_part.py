@@ -138,3 +138,18 @@ def test_a_bad_value_of_a_new_part_is_refused_through_its_contract(toy_root):
     (toy_root / "params" / "toy.yaml").write_text("seed: 13\nparts:\n  toi: {01_toss: {}}\n")
     with pytest.raises(ParamError, match=r"unknown part 'toi' \(did you mean 'toy'\?\)"):
         run_profile("toy", toy_root, log=lambda line: None)
+
+
+def test_lazy_contract_entries_import_only_when_called():
+    """A part's contract names its bench and rules without importing them (the pipeline
+    imports every contract on each run)."""
+    import sys
+
+    from helpers.pipeline.contract import lazy, step_rules
+
+    sys.modules.pop("helpers.jps.bench", None)
+    bench = lazy("helpers.jps.bench:main")
+    rules = step_rules("helpers.jps.parameters", {"01_games": "games_chapter"})
+    assert "helpers.jps.bench" not in sys.modules
+    assert rules["01_games"]().rules  # imported on demand
+    assert bench.__name__ == "main"

@@ -11,21 +11,12 @@ Explained in the book: {ref}`jps-part`.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.config import StepRules
-from helpers.jps.bench import main as bench
 from helpers.jps.parameters import STEP_MODULES
-from helpers.pipeline.contract import PartContract
-
-
-def _rules(module: str) -> Callable[[], StepRules]:
-    def rules() -> StepRules:
-        return importlib.import_module(f"helpers.jps.parameters.{module}").STEP_RULES
-    return rules
+from helpers.pipeline.contract import PartContract, lazy, step_rules
 
 
 def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -52,11 +43,11 @@ PART = PartContract(
     name="jps",
     title="Part II · Joint Policy Search",
     paper="Joint Policy Search for multi-agent collaboration with imperfect information (NeurIPS 2020)",
-    steps={step: _rules(module) for step, module in STEP_MODULES.items()},
+    steps=step_rules("helpers.jps.parameters", STEP_MODULES),
     claims_step="03_best_practices",
     sweeps={"cfr": "01_games", "main": "02_joint_policy_search", "depths": "03_best_practices",
             "sampled": "03_best_practices"},
-    bench=bench,
+    bench=lazy("helpers.jps.bench:main"),  # imports OpenSpiel only when run
     environment_lines=environment_lines,
     min_seeds=3,  # the fewest seeds per game behind a strong practice (helpers.jps.claims)
     packages=("numba", "open-spiel"),

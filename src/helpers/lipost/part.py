@@ -9,37 +9,20 @@ Explained in the book: {ref}`pipeline-new-part`.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from pathlib import Path
-
-from helpers.config import StepRules
 from helpers.lipost.appendix import bench_rows, environment_lines, levers_markdown, step_seconds
 from helpers.lipost.parameters import STEP_MODULES
 from helpers.lipost.sweep.grid import MIN_SEEDS
 from helpers.lipost.sweep.records import static_files
-from helpers.pipeline.contract import PartContract
-
-
-def _rules(module: str) -> Callable[[], StepRules]:
-    return lambda: importlib.import_module(f"helpers.lipost.parameters.{module}").STEP_RULES
-
-
-def bench(profile: str, root: Path) -> dict:
-    """Part I's ``make bench`` (:func:`helpers.lipost.bench.main`; imports torch when called)."""
-    from helpers.lipost.bench import main
-
-    return main(profile, root)
-
+from helpers.pipeline.contract import PartContract, lazy, step_rules
 
 PART = PartContract(
     name="lipost",
     title="Part I · LiPost",
     paper="LiPost: multi-task contrastive post embeddings (arXiv 2405.11344)",
-    steps={step: _rules(module) for step, module in STEP_MODULES.items()},
+    steps=step_rules("helpers.lipost.parameters", STEP_MODULES),
     claims_step="06_best_practices",
     sweeps={},
-    bench=bench,
+    bench=lazy("helpers.lipost.bench:main"),  # imports torch only when run
     bench_rows=bench_rows,
     bench_notes=levers_markdown,
     environment_lines=environment_lines,

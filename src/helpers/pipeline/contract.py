@@ -26,6 +26,7 @@ The recipe for a new part is in the book: {ref}`pipeline-new-part`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,3 +109,28 @@ class PartContract:
             raise ContractError(f"part {self.name!r}, step {step!r}: its rules are a {type(rules).__name__}, "
                                 "not a StepRules")
         return rules
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """A function that imports ``"package.module:name"`` when first called and calls it, so a
+    part's contract stays light to import (its bench imports torch only when run)."""
+    module, _, name = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = name
+    call.__qualname__ = f"lazy({target})"
+    return call
+
+
+def step_rules(package: str, modules: Mapping[str, str]) -> dict[str, Callable[[], StepRules]]:
+    """Each step's rules for a contract's ``steps``: the ``STEP_RULES`` of
+    ``package.<module>`` for every ``step: module`` of ``modules``, imported when asked."""
+    return {step: lazy_value(f"{package}.{module}:STEP_RULES") for step, module in modules.items()}
+
+
+def lazy_value(target: str) -> Callable[[], Any]:
+    """A function returning ``"package.module:name"``, imported when first called."""
+    module, _, name = target.partition(":")
+    return lambda: getattr(importlib.import_module(module), name)

@@ -7,13 +7,11 @@ Explained in the book: {ref}`specialization-part`.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.config import StepRules
-from helpers.pipeline.contract import PartContract
+from helpers.pipeline.contract import PartContract, lazy, step_rules
 from helpers.specialization.parameters import STEP_MODULES
 
 MIN_SEEDS = 2
@@ -21,25 +19,6 @@ MIN_SEEDS = 2
 
 SWEEPS = {"two_layer": "01_two_layer", "deep_and_real_data": "02_deep_and_real_data"}
 """Each sweep (a folder under ``sweeps/`` of the run folder) and the step that runs it."""
-
-
-def _rules(module: str) -> Callable[[], StepRules]:
-    """The ``STEP_RULES`` of ``helpers.specialization.parameters.<module>``, imported when asked."""
-    def load() -> StepRules:
-        return importlib.import_module(f"helpers.specialization.parameters.{module}").STEP_RULES
-    return load
-
-
-def _bench(profile: str, root: Path) -> dict:
-    from helpers.specialization.bench import main
-
-    return main(profile, root)
-
-
-def _bench_rows(figures: dict) -> list[tuple[str, str]]:
-    from helpers.specialization.bench import bench_rows
-
-    return bench_rows(figures)
 
 
 def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
@@ -65,11 +44,11 @@ PART = PartContract(
     name="specialization",
     title="Part III · Student specialization",
     paper="Student specialization in deep ReLU networks with finite width and input dimension (ICML 2020)",
-    steps={step: _rules(module) for step, module in STEP_MODULES.items()},
+    steps=step_rules("helpers.specialization.parameters", STEP_MODULES),
     claims_step="03_best_practices",
     sweeps=SWEEPS,
-    bench=_bench,
-    bench_rows=_bench_rows,
+    bench=lazy("helpers.specialization.bench:main"),  # imports torch only when run
+    bench_rows=lazy("helpers.specialization.bench:bench_rows"),
     environment_lines=environment_lines,
     min_seeds=MIN_SEEDS,
     packages=("scikit-learn",),
