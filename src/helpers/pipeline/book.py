@@ -35,18 +35,34 @@ CLAIMS_MARKER = "<!-- claims at a glance: written by the book stage from each pa
 APPENDICES = ("parameters", "environment", "pipeline", "references")
 
 
+def injected_source(parameters: dict, width: int = 100) -> str:
+    """The cell papermill injected, as the page shows it: one assignment a parameter, long
+    values wrapped to ``width`` characters (papermill writes each on one line)."""
+    from pprint import pformat
+
+    lines = ["# Parameters injected by the runner for this run (params/<profile>.yaml)"]
+    for name, value in parameters.items():
+        text = pformat(value, width=width - len(name) - 3, sort_dicts=False)
+        lines.append(f"{name} = " + text.replace("\n", "\n" + " " * (len(name) + 3)))
+    return "\n".join(lines)
+
+
 def _prepare_notebooks(nb_dir: Path) -> None:
-    """Refuse notebooks with error outputs; collapse the parameter cells (``hide-cell``)."""
+    """Refuse notebooks with error outputs; collapse the parameter cells (``hide-cell``) and
+    show the injected values wrapped to the page (:func:`injected_source`)."""
     import nbformat
 
     for path in sorted(nb_dir.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
+        injected = nb.metadata.get("papermill", {}).get("parameters", {})
         for index, cell in enumerate(nb.cells):
             if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
                 raise BookBuildFailed(f"{path}: cell {index} holds an error output; re-run the pipeline")
             tags = cell.metadata.setdefault("tags", [])
             if HIDDEN_TAGS & set(tags) and "hide-cell" not in tags:
                 tags.append("hide-cell")
+            if "injected-parameters" in tags and injected:
+                cell.source = injected_source(injected)
         nbformat.write(nb, path)
 
 

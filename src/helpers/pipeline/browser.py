@@ -117,7 +117,7 @@ def check_book(html_root: Path, pages: list[str] | None = None, shots: Path | No
     # chromium's helper processes may still write to the profile while it is removed
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile_dir:
         proc = subprocess.Popen([find_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu",
-                                 "--disable-dev-shm-usage", "--window-size=1280,1600", "--remote-debugging-port=0",
+                                 "--disable-dev-shm-usage", "--window-size=1440,1600", "--remote-debugging-port=0",
                                  f"--user-data-dir={profile_dir}", "about:blank"],
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
