@@ -231,7 +231,7 @@ def test_train_and_score_exports_the_model_it_scores(small_data, tmp_path):
     assert outcome.fingerprint == key
     card = outcome.model_dir / "README.md"
     card.write_text(card.read_text().replace("seconds", "minutes"))  # only the record of how it was made
-    record = outcome.model_dir / "lipost_training.json"
+    record = outcome.model_dir / "training_record.json"
     record.write_text(record.read_text().replace('"train_seconds"', '"train_seconds_x"'))
     assert model_key(outcome.model_dir) == key
     with open(outcome.model_dir / "config.json", "a") as handle:  # what it computes

@@ -16,6 +16,8 @@ redo hours of work). Every key that depends on library versions includes the loc
   whose wall time changes every run; the lock file.
 - :func:`frozen_weights_keys`, a frozen prefix's stored states: the frozen weights, the
   level, the lock file.
+- :func:`texts_key`, a batch of cached embeddings within a model's folder: the texts, in
+  order, and how they were encoded (role, length, prompts).
 - :func:`job_key`, one sweep job of any part (:mod:`helpers.pipeline.executor`): the job's
   function and settings, the ``helpers`` files that function can execute (followed through
   the imports, as for a step), the lock file. No part lists its source files by hand.
@@ -35,8 +37,11 @@ from typing import Any
 
 SRC = Path(__file__).resolve().parent.parent  # the folder that holds the ``helpers`` package
 LOCK = "requirements.lock"
-# files of an exported model folder that do not change what it computes
-MODEL_RECORDS = frozenset({"README.md", "lipost_training.json"})
+MODEL_RECORD = "training_record.json"
+"""The file in which whoever exports a model folder records how it was made (settings, wall
+time): like the model card, it does not change what the model computes."""
+MODEL_RECORDS = frozenset({"README.md", MODEL_RECORD})
+"""Files of an exported model folder that :func:`model_key` leaves out."""
 # the libraries whose versions decide what a model computes, when no lock file is found
 KEY_LIBRARIES = ("torch", "transformers", "sentence-transformers", "tokenizers", "numpy")
 
@@ -130,14 +135,16 @@ def job_key(name: str, func: Callable[..., Any], settings: dict, modules: Sequen
     return f"{name}-{digest.hexdigest()[:12]}"
 
 
-def checkpoint_key(settings: dict, data_dir: Path) -> str:
-    """Key of a training run's checkpoints: a checkpoint resumes only the same run."""
+def checkpoint_key(settings: dict, data_dir: Path, modules: Sequence[str]) -> str:
+    """Key of a training run's checkpoints: a checkpoint resumes only the same run (its
+    settings but how often it validates or saves, the training code ``modules`` and what
+    they import, the lock file, the task data)."""
     from helpers.deps import modules_digest
 
     same_run = {k: v for k, v in settings.items() if k not in ("eval_steps", "save_steps")}
     digest = hashlib.sha256(b"checkpoint-v2")
     digest.update(_json(same_run))
-    digest.update(modules_digest(SRC, ["helpers.lipost.training.trainer"]).encode())
+    digest.update(modules_digest(SRC, list(modules)).encode())
     digest.update(lock_digest().encode())
     digest.update(data_digest(data_dir).encode())
     return digest.hexdigest()
@@ -156,6 +163,16 @@ def model_key(folder: str | Path) -> str:
             while block := handle.read(1 << 22):
                 digest.update(block)
     return digest.hexdigest()[:16]
+
+
+def texts_key(texts: Sequence[str], context: str) -> str:
+    """Key of one encoding call's cached embeddings, within its model's folder
+    (:func:`model_key`): ``context`` (how the texts were encoded) and every text, in order."""
+    digest = hashlib.sha256(context.encode())
+    for text in texts:
+        digest.update(text.encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()[:24]
 
 
 def frozen_weights_keys(bert, k: int) -> dict[int, str]:

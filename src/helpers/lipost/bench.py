@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from helpers.lipost.parameters import recorded_params
 from helpers.pipeline.bench import interleaved_medians, matmul_peak, median_time
 from helpers.pipeline.parts import part_run_dir
+from helpers.pipeline.results import step_params
 
 
 def _batches(cfg, data_dir: Path, n: int, grouped: bool) -> list[tuple[list[str], list[str]]]:
@@ -204,7 +204,7 @@ def main(profile: str, root: Path, steps: int = 6, texts: int = 256) -> dict:
     if not (data_dir / "tasks.json").exists():
         raise SystemExit(f"{data_dir} has no datasets: run the {profile!r} profile first (make book)")
     # the parameters the training and ablation steps ran with, from their step records
-    params, grid = (recorded_params(run_dir, step) for step in ("03_training", "04_ablations"))
+    params, grid = (step_params(run_dir, step) for step in ("03_training", "04_ablations"))
     cfg = make_config({k: v for k, v in params.items() if k in make_config({}).to_dict()})
     threads = torch.get_num_threads()
     peak = matmul_peak()

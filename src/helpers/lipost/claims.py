@@ -83,13 +83,13 @@ class Inputs:
 def inputs(run_dir: Path) -> Inputs:
     """Read the run's results and rebuild the ablation grid as its chapter ran it."""
     from helpers.lipost.data.store import load_manifest
-    from helpers.lipost.parameters import recorded_params
     from helpers.lipost.sweep.grid import grid_from_params
     from helpers.lipost.sweep.run import collect_summaries
     from helpers.pipeline import results
+    from helpers.pipeline.results import step_params
 
     run_dir = Path(run_dir)
-    training, ablation = recorded_params(run_dir, "03_training"), recorded_params(run_dir, "04_ablations")
+    training, ablation = step_params(run_dir, "03_training"), step_params(run_dir, "04_ablations")
     manifest = load_manifest(run_dir / "data")
     grid = grid_from_params(ablation, run_dir / "data")
     return Inputs(rows=results.load(run_dir), manifest=manifest,

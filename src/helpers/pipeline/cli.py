@@ -22,8 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.pipeline", description=__doc__)
     parser.add_argument("command", choices=["run", "book", "all"])
     parser.add_argument("--profile", default="default", help="params/<profile>.yaml (ci, default, full)")
-    parser.add_argument("--part", action="append", help="run only this part (lipost, jps, specialization); repeatable")
-    parser.add_argument("--only", nargs="*", help="run only these steps of the selected parts (e.g. 01_data)")
+    parser.add_argument("--part", action="append",
+                        help="run only this part (a block under the profile's parts:); repeatable")
+    parser.add_argument("--only", nargs="*", help="run only these steps of the selected parts")
     parser.add_argument("--force", action="store_true", help="re-run steps even if unchanged")
     args = parser.parse_args(argv)
     root = repo_root()

@@ -11,13 +11,12 @@ Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from helpers.fingerprint import model_key
+from helpers.fingerprint import model_key, texts_key
 from helpers.paths import atomic_write_bytes, cache_dir
 
 
@@ -64,11 +63,7 @@ class SentenceTransformerEncoder:
         return other
 
     def _digest(self, texts: list[str], role: str) -> str:
-        digest = hashlib.sha256(f"{role}|{self.max_seq_length}|{self.has_prompts}".encode())
-        for t in texts:
-            digest.update(t.encode())
-            digest.update(b"\x00")
-        return digest.hexdigest()[:24]
+        return texts_key(texts, f"{role}|{self.max_seq_length}|{self.has_prompts}")
 
     def _cache_file(self, digest: str) -> Path | None:
         if self.fingerprint is None:

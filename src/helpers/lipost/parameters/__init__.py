@@ -13,9 +13,6 @@ Explained in the book: {ref}`pipeline-profiles`.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 STEP_MODULES: dict[str, str] = {
     "01_data": "data_step",
     "02_baselines": "baselines_step",
@@ -25,14 +22,4 @@ STEP_MODULES: dict[str, str] = {
     "06_best_practices": "best_practices_step",
 }
 """Each step of the part and the module of this package that holds its ``STEP_RULES``
-(read by :func:`helpers.pipeline.parameters.step_rules`)."""
-
-
-
-def recorded_params(run_dir: Path, step: str) -> dict:
-    """The parameters ``step`` ran with (its notebook's defaults and the profile's values),
-    from its record ``steps/<step>.json`` in the part's run folder ``run_dir``."""
-    record = Path(run_dir) / "steps" / f"{step}.json"
-    if not record.exists():
-        raise FileNotFoundError(f"{record} not found: run step {step} of this profile first")
-    return json.loads(record.read_text())["params"]
+(the part's contract, :data:`helpers.lipost.part.PART`, reads it)."""

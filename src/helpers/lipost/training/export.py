@@ -4,7 +4,8 @@ The folder loads anywhere with ``SentenceTransformer(path)``: weights, tokenizer
 normalisation and the e5 prompts (``prompt_name="query"`` / ``"passage"``). Its README
 (the model card sentence-transformers writes from the training run) gets a section that
 says how this book made it: base model, tasks and their sizes, every training setting,
-and the evaluation table of the run; ``lipost_training.json`` holds the same as data.
+and the evaluation table of the run; ``training_record.json``
+(:data:`helpers.fingerprint.MODEL_RECORD`) holds the same as data.
 
 Explained in the book: {ref}`lipost-training-export`.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.fingerprint import MODEL_RECORD
 from helpers.paths import atomic_dir, atomic_write_text
 
 EVAL_MARKER = "### Evaluation (test splits of the run this model comes from)"
@@ -29,7 +31,7 @@ def export_model(model, path: Path, config: dict, train_sizes: dict[str, int], s
             "steps": steps, "source": "LiPost reproduction book, chapter 3"}
     with atomic_dir(path) as tmp:
         model.save(str(tmp), model_name=path.name)
-        (tmp / "lipost_training.json").write_text(json.dumps(meta, indent=1))
+        (tmp / MODEL_RECORD).write_text(json.dumps(meta, indent=1))
         card = tmp / "README.md"
         text = card.read_text() if card.exists() else f"# {path.name}\n"
         card.write_text(text + "\n" + card_section(config, train_sizes, evaluation, seconds, steps))
@@ -92,7 +94,7 @@ def load_exported(path: Path, name: str, max_seq_length: int, with_cache: bool =
     if not (path / "modules.json").exists():
         raise FileNotFoundError(f"{path} holds no exported model: run the training chapter (03_training) first")
     model = SentenceTransformer(str(path), device=default_device())
-    settings = json.loads((path / "lipost_training.json").read_text())["training"]
+    settings = json.loads((path / MODEL_RECORD).read_text())["training"]
     layers = settings.get("frozen_cache_layers", -1)
     layers = settings.get("freeze_layers", 0) if layers < 0 else layers
     cache = FrozenPrefixCache(model, layers) if with_cache and layers else None

@@ -282,7 +282,7 @@ def train_multitask(cfg: TrainConfig, data_dir: Path, out_dir: Path, evaluator=N
     identity = cfg.to_dict() if processes == 1 else {**cfg.to_dict(), "processes": processes,
                                                      "task_per_process": task_per_process}
     if rank == 0:
-        _reset_if_stale(out_dir, checkpoint_key(identity, Path(data_dir)))
+        _reset_if_stale(out_dir, checkpoint_key(identity, Path(data_dir), [__name__]))
     if processes > 1:
         import torch.distributed as dist
 
