@@ -22,6 +22,8 @@ import yaml
 import helpers
 from helpers.config import ParamError
 
+ROOT = Path(__file__).resolve().parents[1]
+
 PART_PY = '''
 from helpers.config import StepRules, integer
 from helpers.pipeline.contract import PartContract
@@ -153,3 +155,29 @@ def test_lazy_contract_entries_import_only_when_called():
     assert "helpers.jps.bench" not in sys.modules
     assert rules["01_games"]().rules  # imported on demand
     assert bench.__name__ == "main"
+
+
+def test_the_shared_machinery_names_no_part_nor_a_step_of_one():
+    """The pipeline and the shared modules reach parts only through their contracts: no string in
+    their code (docstrings aside) names a part, a part's step, or a file only one part writes."""
+    import ast
+
+    from helpers.pipeline.parts import known, load
+
+    names = set(known())
+    steps = {step for name in names for step in load(name).steps}
+    shared = [*(ROOT / "src" / "helpers" / "pipeline").glob("*.py"),
+              *(ROOT / "src" / "helpers" / module for module in ("claims.py", "config.py", "deps.py", "fingerprint.py",
+                                                                  "notebook.py"))]
+    found = []
+    for path in shared:
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                words = set(node.value.replace("/", " ").replace(".", " ").split())
+                if words & (names | steps) or "variant.json" in node.value:
+                    found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
+    assert not found, found
