@@ -16,6 +16,7 @@ from helpers.claims import (
     Claim,
     ClaimError,
     Practice,
+    StatedTest,
     claims_markdown,
     grade,
     grade_from_verdicts,
@@ -25,6 +26,7 @@ from helpers.claims import (
     verdict_from_counts,
     write_claims,
 )
+from helpers.intervals import paired_bootstrap, seed_interval
 
 
 @pytest.mark.parametrize(("outcomes", "expected"), [
@@ -72,9 +74,15 @@ def test_grade_from_claims():
         grade_from_verdicts(["does not hold here"], seeds=4, min_seeds=2)
 
 
+TEST = StatedTest(compared="the coin's heads share vs 0.5", on="3 seeds of 100 tosses",
+                  statistic="mean share over seeds, 95 % t-interval", threshold="pass when the interval excludes 0.5",
+                  comparisons=1)
+
+
 def _claim(number: int, verdict_word: str = HOLDS, **changes) -> Claim:
     fields = dict(part="toy", number=number, claim=f"claim {number}", paper="0.5 (quoted)", measured="0.6",
-                  verdict=verdict_word, label="toy-section", shown_in="Toy chapter")
+                  verdict=verdict_word, label="toy-section", shown_in="Toy chapter", test=TEST,
+                  interval="0.6 [0.5, 0.7] over 3 seeds")
     return Claim(**(fields | changes))
 
 
@@ -87,8 +95,22 @@ def test_schema_refuses_unknown_words_and_missing_labels():
         Practice(part="toy", practice="do it", evidence="e", grade="great")
 
 
+def test_every_claim_states_its_test_and_its_uncertainty():
+    assert _claim(1).test.startswith("Compares the coin's heads share vs 0.5, on 3 seeds of 100 tosses.")
+    with pytest.raises(ClaimError, match="must be a StatedTest"):
+        _claim(1, test="mean > 0.5")
+    with pytest.raises(ClaimError, match="no interval"):
+        _claim(1, interval=" ")
+    with pytest.raises(ClaimError, match=r"empty \['threshold'\]"):
+        StatedTest(compared="a vs b", on="3 seeds", statistic="mean", threshold="", comparisons=1)
+    with pytest.raises(ClaimError, match="no correction"):
+        StatedTest(compared="a vs b", on="5 tasks", statistic="mean", threshold="> 0", comparisons=5)
+    assert "5 comparisons (Holm" in str(StatedTest(compared="a vs b", on="5 tasks", statistic="mean",
+                                                    threshold="> 0", comparisons=5, correction="Holm at 5 %"))
+
+
 def test_written_claims_read_back_and_render_with_links(tmp_path):
-    claims = [_claim(1), _claim(2, NOT_HOLD, measured="a | b", test="mean > 0.5 over 3 seeds")]
+    claims = [_claim(1), _claim(2, NOT_HOLD, measured="a | b")]
     practices = [Practice(part="toy", practice="do it", evidence="claim 1", grade=STRONG, claims=(1,))]
     write_claims(tmp_path, claims, practices)
     frame = read_claims(tmp_path)
@@ -106,3 +128,17 @@ def test_duplicate_claim_numbers_are_refused(tmp_path):
         write_claims(tmp_path, [_claim(1), _claim(1)])
     assert read_claims(tmp_path) is None  # nothing half-written
 
+
+
+def test_the_interval_rule_decides_hand_made_cases():
+    """The book's rule on hand-made data: an interval wholly above the threshold passes, one
+    wholly below fails, one that straddles it is undecided, and the verdict follows."""
+    holds = seed_interval([0.61, 0.63, 0.62, 0.64])            # clearly above 0.5
+    fails = seed_interval([0.31, 0.33, 0.30, 0.32])            # clearly below 0.5
+    undecided = seed_interval([0.40, 0.62, 0.55, 0.48])        # spread straddles 0.5
+    assert [iv.outcome(0.5) for iv in (holds, fails, undecided)] == [True, False, None]
+    assert verdict([holds.outcome(0.5)]) == HOLDS
+    assert verdict([fails.outcome(0.5)]) == NOT_HOLD
+    assert verdict([undecided.outcome(0.5)]) == NOT_SETTLED
+    ties = paired_bootstrap([0.5, 0.7, 0.2, 0.9, 0.4, 0.6], [0.6, 0.5, 0.3, 0.8, 0.5, 0.6])
+    assert verdict([holds.outcome(0.5), ties.outcome()]) == PARTLY

@@ -60,14 +60,16 @@ results.record(run_folder(params["run_dir"]), "01_toss", [{"model": "coin", "tas
 '''
 
 CLAIMS = '''
-from helpers.claims import Claim, verdict, write_claims
+from helpers.claims import Claim, StatedTest, verdict, write_claims
 from helpers.paths import run_folder
 from helpers.pipeline import results
 params = {"run_dir": run_dir}
 share = float(results.load(run_folder(run_dir))["value"].iloc[0])
 write_claims(run_folder(run_dir), [Claim(part="toy", number=1, claim="the coin is fair", paper="0.5",
              measured=f"{share:.2f}", verdict=verdict([abs(share - 0.5) < 0.25]), label="toy-claims",
-             shown_in="Claims", test="|share - 0.5| < 0.25")])
+             shown_in="Claims", interval="one draw, exact",
+             test=StatedTest(compared="the share vs 0.5", on="one draw", statistic="the share",
+                             threshold="pass when |share - 0.5| < 0.25", comparisons=1))])
 '''
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.claims import NOT_HOLD, VERDICTS, Claim
+from helpers.claims import NOT_HOLD, VERDICTS, Claim, StatedTest
 from helpers.specialization import claims
 from helpers.specialization.part import MIN_SEEDS
 
@@ -44,7 +44,9 @@ def test_the_digits_claim_on_hand_made_correlations(narrow, wide, expected):
 def hand_made(verdicts: dict[int, str]) -> list[Claim]:
     """Claims 1..8 that hold, but for the verdicts given."""
     return [Claim(part="specialization", number=n, claim=f"claim {n}", paper="p", measured="m",
-                  verdict=verdicts.get(n, "holds"), label="specialization-lshape", shown_in="s") for n in range(1, 9)]
+                  verdict=verdicts.get(n, "holds"), label="specialization-lshape", shown_in="s",
+                  test=StatedTest(compared="a vs b", on="2 seeds", statistic="mean", threshold="> 0",
+                                  comparisons=1), interval="exact") for n in range(1, 9)]
 
 
 def test_practices_are_graded_by_the_one_grader_with_the_parts_bar():

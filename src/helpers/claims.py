@@ -34,6 +34,22 @@ it, each piece of which *supports* it, *contradicts* it, or is undecided (a tie)
 - *contradicted* when something contradicts it and nothing supports it: the chapter must
   reword the practice, not print it as advice.
 
+**A stated test** (:class:`StatedTest`, required on every claim row) is chosen from what
+the paper claims, before the run is read, and printed beside the verdict. It names
+
+- *compared*: what is set against what (fine-tuned vs base model, 1x vs 10x student);
+- *on*: the units and how many (tasks, games, seeds, queries, items);
+- *statistic*: the number computed and its uncertainty (mean paired difference with a 95 %
+  paired-bootstrap interval over queries and seeds; a mean over seeds with its t-interval;
+  a share with its Clopper-Pearson interval — :mod:`helpers.intervals`);
+- *threshold*: when a sub-test passes, fails, or is undecided. The book's rule: a sub-test
+  passes when the whole interval lies on the claimed side of the threshold, fails when it
+  lies wholly on the other side, and is undecided otherwise; no verdict rests on a point
+  estimate alone, nor on the worst of many cells without its interval;
+- *comparisons*: how many sub-tests the verdict spans and how the family is corrected
+  (Holm's step-down at 5 % family-wise error where one verdict reads several paired
+  differences, :func:`helpers.intervals.holm_outcomes`).
+
 A claim that *holds* supports the practices resting on it, one that *does not hold*
 contradicts them, one that *holds partly* does both, one *not settled* neither
 (:func:`grade_from_verdicts`).
@@ -68,6 +84,44 @@ PRACTICES_FILE = Path("results") / "practices.csv"
 
 class ClaimError(ValueError):
     """A claim or practice row that breaks the schema (unknown verdict or grade, no label, a duplicate number)."""
+
+
+@dataclass(frozen=True)
+class StatedTest:
+    """The test behind a verdict, in the words the book prints (rules in the module docstring).
+
+    Attributes:
+        compared: what is set against what.
+        on: the units the statistic runs over, with their counts.
+        statistic: the number computed and its interval.
+        threshold: when a sub-test passes, fails or is undecided.
+        comparisons: how many sub-tests the verdict spans.
+        correction: how the family of sub-tests is corrected (empty for one sub-test).
+    """
+
+    compared: str
+    on: str
+    statistic: str
+    threshold: str
+    comparisons: int
+    correction: str = ""
+
+    def __post_init__(self) -> None:
+        empty = [f.name for f in fields(self) if f.name != "correction" and not str(getattr(self, f.name)).strip()]
+        if empty:
+            raise ClaimError(f"stated test of {self.compared[:40]!r}: empty {empty}; each is printed "
+                             "beside the verdict")
+        if self.comparisons < 1:
+            raise ClaimError(f"stated test of {self.compared[:40]!r}: {self.comparisons} comparisons; at least 1")
+        if self.comparisons > 1 and not self.correction.strip():
+            raise ClaimError(f"stated test of {self.compared[:40]!r}: {self.comparisons} comparisons and no "
+                             "correction; say how the family is handled (e.g. Holm)")
+
+    def __str__(self) -> str:
+        family = f"{self.comparisons} comparison" + ("s" if self.comparisons > 1 else "")
+        family += f" ({self.correction})" if self.correction else ""
+        return (f"Compares {self.compared}, on {self.on}. Statistic: {self.statistic}. "
+                f"Rule: {self.threshold}. {family}.")
 
 
 def verdict(outcomes: Iterable[bool | None]) -> str:
@@ -128,8 +182,9 @@ class Claim:
         verdict: one of :data:`VERDICTS`, from :func:`verdict` or :func:`verdict_from_counts`.
         label: the MyST label of the section that shows the evidence.
         shown_in: that section's name, as the link text.
-        test: the stated test: what is compared, on what, the statistic and the threshold.
-        interval: the uncertainty of the measured numbers, in words (empty when not computed).
+        test: the stated test (:class:`StatedTest`; stored as the sentence the book prints).
+        interval: the uncertainty of the numbers the verdict reads, in words (required:
+            an interval, or why the number is exact).
     """
 
     part: str
@@ -140,10 +195,17 @@ class Claim:
     verdict: str
     label: str
     shown_in: str
-    test: str = ""
+    test: StatedTest | str = ""
     interval: str = ""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.test, StatedTest):
+            raise ClaimError(f"claim {self.part}/{self.number}: test must be a StatedTest (what is compared, on "
+                             f"what, the statistic, the threshold, the comparisons), got {type(self.test).__name__}")
+        object.__setattr__(self, "test", str(self.test))
+        if not self.interval.strip():
+            raise ClaimError(f"claim {self.part}/{self.number}: no interval; give the uncertainty of the numbers the "
+                             "verdict reads, or say why they are exact")
         if self.verdict not in VERDICTS:
             raise ClaimError(f"claim {self.part}/{self.number}: verdict {self.verdict!r} is not one of "
                              f"{list(VERDICTS)}")
