@@ -119,9 +119,19 @@ def _bench_section(root: Path) -> str:
     if not parts:
         return LEVERS_HEADING + "(No `make bench` figures yet on this machine.)\n"
     out = [LEVERS_HEADING, f"Last `make bench` on this machine ({bench['measured']}, profile `{bench['profile']}`).\n"]
+    peak = bench.get("matmul_peak_gflops")
+    if isinstance(peak, dict):
+        timed = {n: f for n, f in parts.items() if f.get("normalised_minutes")}
+        out.append(f"\nThe machine's fp32 matrix-multiply peak, best of five rounds before the benches "
+                   f"({peak['before']:.0f} GFLOP/s) and after ({peak['after']:.0f}): {peak['peak']:.0f} GFLOP/s. "
+                   f"The budgets are stated for a {peak['reference']:.0f} GFLOP/s machine; a part's time there is "
+                   "its wall time here times this peak over that one" + (": " + "; ".join(
+                       f"{load(n).title} {f['profile_seconds'] / 60:.1f} min here, {f['normalised_minutes']:.1f} "
+                       "min normalised" for n, f in timed.items()) if timed else "") + ".\n")
     for name, figures in parts.items():
         contract = load(name)
-        shown = {k: v for k, v in figures.items() if k not in ("step_seconds", "profile_seconds")}
+        shown = {k: v for k, v in figures.items() if k not in ("step_seconds", "profile_seconds",
+                                                             "normalised_minutes")}
         rows = contract.bench_rows(shown) if contract.bench_rows else _scalar_rows(shown)
         notes = contract.bench_notes(shown) if contract.bench_notes else ""
         out += [f"\n### {contract.title}\n\n", notes + "\n\n" if notes else "",
