@@ -39,6 +39,17 @@ def environment_lines(run_dir: Path, step_params: Mapping[str, Mapping[str, Any]
     return budget_lines(step_params)
 
 
+SIZES = {
+    "01_games": {"cfr_seeds": 1, "cfr_iterations": 20},
+    "02_joint_policy_search": {"games": {"seeds": 1}, "cfr_iterations": 20, "jps_iterations": 2,
+                               "openspiel_cfr_iterations": 10},
+    "03_best_practices": {"ablation_seeds": 1, "sample_games": {"seeds": 2}, "sample_counts": 1,
+                          "cfr_iterations": 20, "jps_iterations": 2},
+}
+"""The parameters that are sizes, with the least each shrinks to in ``full-small`` (its floor):
+seeds and iterations; the games, their depth limits and the ablation depths are ``full``'s shape."""
+
+
 PART = PartContract(
     name="jps",
     title="Part II · Joint Policy Search",
@@ -50,6 +61,7 @@ PART = PartContract(
     bench=lazy("helpers.jps.bench:main"),  # imports OpenSpiel only when run
     environment_lines=environment_lines,
     min_seeds=3,  # the fewest seeds per game behind a strong practice (helpers.jps.claims)
+    sizes=SIZES,
     packages=("numba", "open-spiel"),
 )
 """Part II, as the pipeline sees it."""

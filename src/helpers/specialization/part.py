@@ -40,6 +40,18 @@ def environment_lines(run_dir: Path, step_params: Mapping[str, Mapping[str, Any]
     return budget_lines(step_params)
 
 
+SIZES = {
+    "01_two_layer": {"n_seeds": 2, "n_train": 100, "n_eval": 100, "epochs": 2, "steps_per_epoch": 10,
+                     "early_epoch": 1, "dynamics_train": 100, "dynamics_checkpoints": 2, "dynamics_every": 1,
+                     "sc_sizes": 30, "sc_seeds": 2, "sc_steps": 100},
+    "02_deep_and_real_data": {"n_seeds": 2, "deep_sizes": 500, "deep_steps": 300, "deep_n_eval": 256,
+                              "deep_checks": 2, "digits_teacher_epochs": 3, "digits_steps": 100, "bn_epochs": 1,
+                              "bn_seeds": 2},
+}
+"""The parameters that are sizes, with the least each shrinks to in ``full-small`` (its floor):
+seeds, samples, steps; the widths, decays and learning rates are ``full``'s shape and stay."""
+
+
 PART = PartContract(
     name="specialization",
     title="Part III · Student specialization",
@@ -51,6 +63,7 @@ PART = PartContract(
     bench_rows=lazy("helpers.specialization.bench:bench_rows"),
     environment_lines=environment_lines,
     min_seeds=MIN_SEEDS,
+    sizes=SIZES,
     packages=("scikit-learn",),
 )
 """Part III as the pipeline reaches it."""
