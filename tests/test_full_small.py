@@ -19,6 +19,7 @@ from helpers.pipeline.profiles import load_profile, part_steps
 
 def test_scaled_divides_each_size_by_the_factor_above_its_floor():
     assert smoke.scaled(5000, 12, factor=100) == 50
+    assert smoke.scaled(5000, 2) == 5  # the one factor, 1000
     assert smoke.scaled(500, 12, factor=100) == 12            # the floor
     assert smoke.scaled(0, 40, factor=100) == 40              # 0 ("everything") becomes the floor
     assert smoke.scaled([5000, 10000, 20000, 200000], 500, factor=100) == [500, 2000]  # 50 and 100 -> 500

@@ -13,10 +13,12 @@ def test_seed_interval_is_the_student_t_interval():
     assert iv.outcome(-1.0) is True and iv.outcome(5.0) is False and iv.outcome(0.0) is None
 
 
-def test_one_seed_has_no_bounds_and_decides_nothing():
+def test_fewer_than_three_seeds_have_no_bounds_and_decide_nothing():
     iv = seed_interval([0.7])
     assert np.isnan(iv.low) and iv.outcome(0.0) is None
     assert iv.format(2) == "0.70 [n/a, n/a]"
+    twins = seed_interval([0.125, 0.125])  # two seeds that agree exactly: not certainty
+    assert twins.outcome(0.0) is None and np.isnan(twins.p)
 
 
 def test_binomial_interval_is_clopper_pearson():
@@ -55,6 +57,7 @@ def test_holm_steps_down_and_stops():
     assert holm([0.001, 0.2, 0.013, 0.012]) == [True, False, True, True]
     assert holm([0.001, 0.2, 0.03, 0.012]) == [True, False, False, True]
     assert holm([]) == []
+    assert holm([0.001, float("nan")]) == [True, False]  # no p-value: not rejected
 
 
 def test_holm_outcomes_sign_the_rejected_differences():

@@ -33,6 +33,12 @@ LEVEL = 0.95
 RESAMPLES = 2000
 """Bootstrap resamples: enough for the second decimal of a 95 % bound."""
 
+MIN_SEEDS = 3
+"""The fewest seeds an interval over seeds is computed from. With two, seeds that agree
+exactly (common where values sit on a grid, as a game's payoffs do) give a zero-width
+t-interval and a p-value of 0: certainty from two draws. Below this, the estimate is
+shown without bounds and decides nothing."""
+
 
 class IntervalError(ValueError):
     """Input an interval cannot be computed from (no values, mismatched pairs, k > n)."""
@@ -90,11 +96,12 @@ def _values(values: Sequence[float] | np.ndarray, what: str) -> np.ndarray:
 
 
 def seed_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> Interval:
-    """Mean over seeds with a Student-t interval; one seed gives an estimate without bounds."""
+    """Mean over seeds with a Student-t interval; fewer than :data:`MIN_SEEDS` seeds give an
+    estimate without bounds (undecided), and seeds that all agree a zero-width interval."""
     array = _values(values, "seed_interval")
     n, mean = array.size, float(array.mean())
     method = f"mean of {n} seed(s), t-interval"
-    if n < 2:
+    if n < MIN_SEEDS:
         return Interval(mean, float("nan"), float("nan"), level, method, n)
     sem = float(array.std(ddof=1) / np.sqrt(n))
     if sem == 0.0:
@@ -157,8 +164,8 @@ def paired_bootstrap(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.nd
 def holm(p_values: Sequence[float], alpha: float = 1 - LEVEL) -> list[bool]:
     """Holm's step-down test: which of a family's hypotheses are rejected at family-wise
     error ``alpha`` (sorted p-values compared with ``alpha / (m - rank)``, stopping at the
-    first that is not)."""
-    p = _values(p_values, "holm") if len(p_values) else np.array([])
+    first that is not). A missing p-value (``nan``: too few seeds) is never rejected."""
+    p = np.nan_to_num(np.asarray(p_values, dtype=float), nan=1.0)  # no p-value (too few seeds): not rejected
     rejected = [False] * len(p)
     for rank, index in enumerate(np.argsort(p, kind="stable")):
         if p[index] > alpha / (len(p) - rank):

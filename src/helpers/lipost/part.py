@@ -17,19 +17,20 @@ from helpers.pipeline.contract import PartContract, lazy, step_rules
 from helpers.pipeline.smoke import Items
 
 SIZES = {
-    "01_data": {"max_train_per_lang": 300, "max_val_per_lang": 50, "max_test_per_lang": 40, "bbc_test_size": 40,
-                "bbc_train_size": 200},
-    "02_baselines": {"probe_max_train": 50},
-    "03_training": {"steps": 12, "batch_size": 8, "eval_steps": 6, "save_steps": 6, "max_pairs_per_task": 200,
-                    "probe_max_train": 50, "val_max_rows": 15, "pca_fit_per_task": 20},
-    "04_ablations": {"steps": 6, "batch_size": 8, "max_pairs_per_task": 200, "seeds": Items(1),
+    "01_data": {"max_train_per_lang": 60, "max_val_per_lang": 12, "max_test_per_lang": 24, "bbc_test_size": 12,
+                "bbc_train_size": 40},
+    "02_baselines": {"probe_max_train": 10},
+    "03_training": {"steps": 2, "batch_size": 4, "eval_steps": 1, "save_steps": 1, "max_pairs_per_task": 40,
+                    "probe_max_train": 10, "val_max_rows": 10, "pca_fit_per_task": 10},
+    "04_ablations": {"steps": 1, "batch_size": 4, "max_pairs_per_task": 40, "seeds": Items(1),
                      "grid_dims": Items(1), "grid_scales": Items(1), "grid_unfrozen": Items(1),
-                     "grid_fractions": Items(1), "eval_max_rows": 60},
-    "05_visualizations": {"max_points": 80},
+                     "grid_fractions": Items(1), "eval_max_rows": 12},
+    "05_visualizations": {"max_points": 50},
 }
 """The parameters that are sizes, with the least each shrinks to in ``full-small`` (its floor,
-the ``ci`` profile's value): samples, steps, batch sizes, seeds and the grid's points per
-family; the processes, text lengths, layers trained and questions are ``full``'s shape."""
+the least that still gives every task test rows in every language): samples, steps, batch
+sizes, seeds and the grid's points per family; the processes, text lengths, layers trained
+and questions are ``full``'s shape."""
 
 
 PART = PartContract(

@@ -29,7 +29,7 @@ NAME = "full-small"
 BASE = "full"
 """The profile it is derived from."""
 
-FACTOR = 100
+FACTOR = 1000
 """The one factor every size of ``full`` is divided by."""
 
 
