@@ -1,4 +1,5 @@
-"""Part II's claims and practices on hand-made rows: a case that holds, one that does not, one partly."""
+"""Part II's claims and practices on hand-made rows: a case that holds, one that must not, one undecided
+(and one partly), each written before the stated tests were run on the part's numbers."""
 
 from __future__ import annotations
 
@@ -23,26 +24,51 @@ def verdicts(values: dict, steps: dict) -> list[str]:
     return [claim.verdict for claim in claims.claims(main_rows(values), steps)]
 
 
-GOOD = {"comm-3": [(0.75, 1.0), (0.5, 1.0)], "mini-hanabi": [(8.0, 10.0), (9.0, 10.0)]}
+GOOD = {"comm-3": [(0.75, 1.0), (0.5, 1.0), (0.75, 1.0), (0.5, 1.0)],  # gains 0.25, 0.5, 0.25, 0.5
+        "mini-hanabi": [(8.0, 10.0), (9.0, 10.0), (8.0, 10.0), (9.0, 10.0)]}  # gains 2, 1, 2, 1
 
 
 def test_every_claim_holds_when_every_game_passes():
     made = claims.claims(main_rows(GOOD), {"comm-3": [0.0, 0.1], "mini-hanabi": [0.5]})
     assert [c.verdict for c in made] == ["holds", "holds", "holds"]
     assert [c.number for c in made] == [1, 2, 3]
-    assert all(c.part == "jps" and c.label == "jps-search-table" and c.test for c in made)
-    assert "3 JPS runs; smallest step change 0.00e+00; 0 seeds end below" in made[0].measured
-    assert "improved on 2 of 2 games" in made[1].measured
-    assert "Comm L=3 2/2 seeds reach 1; Mini-Hanabi 2/2 seeds reach 10" == made[2].measured
+    assert all(c.part == "jps" and c.label == "jps-search-table" and c.test and c.interval for c in made)
+    assert "3 JPS runs on 2 games; smallest step change 0.00e+00; 0 seeds end below" in made[0].measured
+    assert "exact" in made[0].interval and "2 comparisons (none needed" in made[0].test
+    # gains 0.25/0.5 four times: mean 0.375, sd 0.144, t(3) half-width 0.230; Holm over 2 games
+    assert "Comm L=3 0.375 [0.145, 0.605] (pass)" in made[1].measured
+    assert "2 comparisons (Holm's step-down" in made[1].test
+    assert "Comm L=3 1.00 [0.40, 1.00] of 4 seeds reach 1 (pass)" in made[2].measured
 
 
-def test_no_claim_holds_when_no_game_passes():
-    stuck = {"comm-3": [(0.5, 0.5), (0.75, 0.7)], "bidding-4": [(2.0, 2.0)]}  # no gain, one seed lower
-    assert verdicts(stuck, {"comm-3": [-0.05], "bidding-4": [-1e-3]}) == ["does not hold"] * 3
+def test_no_claim_holds_when_jps_lowers_every_seed():
+    # claim 1 fails on every game; claim 2's paired gains are negative and Holm-significant: it fails;
+    # claim 3 cannot fail (an existence claim): with no seed at the best known it is not settled
+    lower = {"comm-3": [(0.75, 0.5), (0.5, 0.25), (0.75, 0.5), (0.5, 0.125)],
+             "bidding-4": [(2.0, 1.5), (2.0, 1.0), (2.0, 1.5), (2.0, 1.0)]}
+    assert verdicts(lower, {"comm-3": [-0.05], "bidding-4": [-1e-3]}) == ["does not hold", "does not hold",
+                                                                         "not settled"]
+
+
+def test_claims_undecided_on_too_few_or_too_noisy_seeds():
+    one_seed = {"comm-3": [(0.5, 0.75)], "bidding-4": [(2.0, 2.0)]}  # one seed: no interval; no seed reaches
+    assert verdicts(one_seed, {"comm-3": [0.0]})[1:] == ["not settled", "not settled"]
+    noisy = {"comm-3": [(0.5, 0.6), (0.5, 0.9)], "mini-hanabi": [(8.0, 8.0), (8.0, 8.0)]}  # t(1) interval spans 0
+    made = claims.claims(main_rows(noisy), {})
+    assert made[1].verdict == "not settled" and "(undecided)" in made[1].measured
+
+
+def test_holm_can_leave_a_game_undecided_that_alone_would_pass():
+    # gains 0.2, 0.6, 0.25, 0.2: t-test p = 0.048. Alone it passes (< 0.05); beside a second game with the
+    # same p, Holm asks the smaller p to clear 0.025 first, so neither passes
+    alone = {"comm-3": [(0.4, 0.6), (0.4, 1.0), (0.5, 0.75), (0.4, 0.6)]}
+    assert verdicts(alone, {})[1] == "holds"
+    pair = {**alone, "mini-hanabi": [(8.0, 10.0), (4.0, 10.0), (7.5, 10.0), (8.0, 10.0)]}
+    assert verdicts(pair, {})[1] == "not settled"
 
 
 def test_claims_hold_partly_when_some_games_pass():
-    mixed = {"comm-3": [(0.5, 1.0)], "bidding-4": [(2.0, 2.0)]}  # Comm improves and reaches 1; bidding does neither
+    mixed = {"comm-3": GOOD["comm-3"], "bidding-4": [(2.0, 2.0)] * 4}  # Comm gains (p = 0.014); bidding does not
     assert verdicts(mixed, {"comm-3": [0.0], "bidding-4": [-0.2]}) == ["holds partly"] * 3
 
 
