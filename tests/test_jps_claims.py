@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from helpers.claims import VERDICTS
-from helpers.jps import claims, report
+from helpers.jps import claims, facts
 
 
 def main_rows(values: dict[str, list[tuple[float, float]]]) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def test_every_claim_holds_when_every_game_passes():
     # gains 0.25/0.5 four times: mean 0.375, sd 0.144, t(3) half-width 0.230; Holm over 2 games
     assert "Comm L=3 0.375 [0.145, 0.605] (pass)" in made[1].measured
     assert "2 comparisons (Holm's step-down" in made[1].test
-    assert "Comm L=3 1.00 [0.40, 1.00] of 4 seeds reach 1 (pass)" in made[2].measured
+    assert "Comm L=3: 4 of 4 seeds reach 1, share 1.00 [0.40, 1.00] (pass)" in made[2].measured
 
 
 def test_no_claim_holds_when_jps_lowers_every_seed():
@@ -126,4 +126,4 @@ def test_practices_mixed_and_contradicted_by_game():
 def test_depth_support_needs_as_good_and_no_slower(seconds, gain, expected):
     depths = depth_table([("comm-5", 0, 0.3, 1.0), ("comm-5", 2, gain, seconds), ("comm-5", 1, 0.0, 0.1)], seeds=3)
     assert claims._depth_support(depths) == [expected]
-    assert report.depth_share(depths)[1] == 1
+    assert facts.depth_share(depths)[1] == 1

@@ -112,9 +112,10 @@ def claims(rows: pd.DataFrame, steps: dict[str, list[float]]) -> list[Claim]:
                            for g in games)
     ours_gain = "; ".join(f"{GAME_LABELS[g]} {gains[g].format(3)} ({_outcome_word(gain_outcomes[g])})"
                           for g in games)
-    gap_closed = "; ".join(f"{GAME_LABELS[g]} {shares[g].format(2)} of {n_seeds[g]} seeds reach "
-                           f"{BEST_KNOWN[g]:g} ({_outcome_word(share_outcomes[g])})" for g in games)
-    level = f"{LEVEL:.0%}"
+    gap_closed = "; ".join(f"{GAME_LABELS[g]}: {round(shares[g].estimate * n_seeds[g])} of {n_seeds[g]} seeds reach "
+                           f"{BEST_KNOWN[g]:g}, share {shares[g].format(2)} ({_outcome_word(share_outcomes[g])})"
+                           for g in games)
+    level = f"{LEVEL * 100:.0f} %"
     common = {"part": PART.name, "label": LABEL, "shown_in": SHOWN_IN}
     return [
         Claim(number=1, claim="JPS never worsens a policy",
