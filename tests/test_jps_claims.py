@@ -102,11 +102,12 @@ def grades(rows: pd.DataFrame, depths: pd.DataFrame, openspiel: float | None) ->
 
 def test_practices_are_strong_on_three_seeds_and_suggestive_on_fewer():
     three = main_rows({"comm-3": [(0.5, 1.0), (0.75, 1.0), (1.0, 1.0)],
-                       "mini-hanabi": [(8.0, 10.0), (10.0, 10.0), (9.0, 10.0)]})
+                       "mini-hanabi": [(9.0, 10.0), (10.0, 10.0), (9.5, 10.0)]})  # 9.5 [8.26, 10.74] > 7.94
     depths = depth_table([("comm-3", 0, 0.3, 1.0), ("comm-3", 1, 0.3, 0.1)], seeds=3)
     assert grades(three, depths, 7.94) == ["strong"] * 4
     two = main_rows({game: pairs[:2] for game, pairs in GOOD.items()})
-    assert grades(two, depths.assign(seeds=2), 7.94) == ["suggestive"] * 4
+    assert grades(two, depths.assign(seeds=2), 1.0) == ["suggestive"] * 4  # 8.5 [2.15, 14.85] > 1.0
+    assert grades(two, depths.assign(seeds=2), 7.94)[3] == "mixed"  # the interval spans OpenSpiel's value
 
 
 def test_practices_mixed_and_contradicted_by_game():

@@ -137,6 +137,8 @@ def test_game_rows_summary_and_facts_of_the_main_table():
     assert curves[curves["seed"] == 14]["value"].tolist()[:4] == [1.0, 1.0, 1.0, 1.0]  # held after it stops
     times = report.time_table(rows)
     assert times.loc["comm-3"].tolist() == [1.0, 2.0, 10.0]
+    shown = report.time_shown(rows)
+    assert shown.loc["Comm L=3"].tolist() == ["1.000 [1.000, 1.000]", "2.000 [2.000, 2.000]", "10 [10, 10]"]
     games = {"comm-3": {"seeds": 2, "depth_limit": 0}, "mini-hanabi": {"seeds": 6, "depth_limit": 0}}
     assert facts.compute_minutes(times, games) == pytest.approx((3.0 * 2 + 3.0 * 6) / 60)
 

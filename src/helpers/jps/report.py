@@ -211,6 +211,24 @@ def time_table(rows: pd.DataFrame) -> pd.DataFrame:
     return out.loc[order]
 
 
+def time_shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`time_table` as chapter 2 prints it (index: the games' labels): each mean over seeds
+    with its 95 % t-interval (seconds of this machine, so the interval is the spread of the
+    seeds' work and of the machine's load together).
+
+    Explained in the book: {ref}`jps-search-time`.
+    """
+    picked = rows[rows["metric"].isin(["seconds", "visits"])]
+    columns = {("cfr1k", "seconds"): ("CFR1k seconds", 3), ("cfr1k+jps", "seconds"): ("JPS seconds", 3),
+               ("cfr1k+jps", "visits"): ("JPS state visits", 0)}
+    order = [g for g in GAME_LABELS if g in set(picked["task"])]
+    out = {title: [mean_cell(picked[(picked["task"] == g) & (picked["model"] == model)
+                                    & (picked["metric"] == metric)]["value"], digits) for g in order]
+           for (model, metric), (title, digits) in columns.items()}
+    return pd.DataFrame(out, index=pd.Index([GAME_LABELS[g] for g in order], name="game")).rename(
+        columns=lambda c: f"{c} [95 % t-interval]")
+
+
 def sampled_table(records: list[dict]) -> pd.DataFrame:
     """Sample-based JPS: per game, our mean value over seeds with its 95 % t-interval for every k
     ("all states" is the exact search), and the CFR1k start, beside the paper's row (quoted).
