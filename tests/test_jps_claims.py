@@ -90,10 +90,13 @@ def test_step_changes_collects_every_jps_run_per_game():
     assert claims.step_changes(records) == {"comm-3": [0.0, -1.0, 0.25], "bidding-4": [0.5]}
 
 
-def depth_table(rows: list[tuple[str, int, float, float]], seeds: int) -> pd.DataFrame:
-    """A depth summary: (game, depth, gain, seconds) rows, ``seeds`` seeds each."""
+def depth_table(rows: list[tuple[str, int, float, float]], seeds: int, half: float = 0.001) -> pd.DataFrame:
+    """A depth summary: (game, depth, gain, seconds) rows, ``seeds`` seeds each; the paired interval
+    against the game's unlimited search is its mean difference ± ``half``."""
+    full = {g: gain for g, d, gain, _ in rows if d == 0}
     return pd.DataFrame([{"game": g, "depth": d, "gain": gain, "value": gain, "seconds": s, "visits": 1,
-                          "seeds": seeds} for g, d, gain, s in rows])
+                          "seeds": seeds, "vs_unlimited_low": gain - full[g] - half,
+                          "vs_unlimited_high": gain - full[g] + half} for g, d, gain, s in rows])
 
 
 def grades(rows: pd.DataFrame, depths: pd.DataFrame, openspiel: float | None) -> list[str]:
@@ -123,8 +126,10 @@ def test_practices_mixed_and_contradicted_by_game():
     assert len(claims.practices(rows, depths.iloc[0:0], None)) == 2  # no ablation, no OpenSpiel run
 
 
-@pytest.mark.parametrize("seconds, gain, expected", [(0.5, 0.295, True), (1.5, 0.3, False), (0.5, 0.2, False)])
-def test_depth_support_needs_as_good_and_no_slower(seconds, gain, expected):
-    depths = depth_table([("comm-5", 0, 0.3, 1.0), ("comm-5", 2, gain, seconds), ("comm-5", 1, 0.0, 0.1)], seeds=3)
+@pytest.mark.parametrize("seconds, gain, half, expected", [(0.5, 0.295, 0.001, True), (1.5, 0.3, 0.001, False),
+                                                         (0.5, 0.2, 0.001, False), (0.5, 0.295, 0.05, None)])
+def test_depth_support_needs_as_good_and_no_slower(seconds, gain, half, expected):
+    depths = depth_table([("comm-5", 0, 0.3, 1.0), ("comm-5", 2, gain, seconds), ("comm-5", 1, 0.0, 0.1)], seeds=3,
+                         half=half)
     assert claims._depth_support(depths) == [expected]
     assert facts.depth_share(depths)[1] == 1

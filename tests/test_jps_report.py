@@ -152,6 +152,8 @@ def test_depth_and_sampled_tables():
     assert summary["gain"].tolist() == pytest.approx([0.3, 0.4])
     assert facts.depth_share(summary) == (pytest.approx(75.0), 1)
     assert report.depth_shown(summary)["depth"].tolist() == ["1", "∞"]
+    paired = summary[["vs_unlimited_low", "vs_unlimited_high"]].to_numpy().ravel().tolist()
+    assert paired == pytest.approx([-0.1, -0.1, 0.0, 0.0])  # d = 1 gains 0.1 less on both seeds
     sampled = [{"game": "mini-hanabi", "seed": s, "cfr_value": 8.0,
                 "jps": {"0": {"value": 9.0, "lowest": 8.0}, "1": {"value": v, "lowest": low}}}
                for s, v, low in ((1, 10.0, 7.5), (2, 9.0, 8.0))]

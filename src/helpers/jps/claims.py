@@ -213,8 +213,10 @@ def practices(rows: pd.DataFrame, depths: pd.DataFrame, openspiel_value: float |
         cheaper = _depth_support(depths)
         out.append(_practice("On large games limit the chain length (d = 1-3): it keeps most of the gain at a "
                              "fraction of the search cost",
-                             f"a limited depth was as good (within 0.01) and no slower on {sum(cheaper)} of "
-                             f"{len(cheaper)} games where unlimited depth was feasible",
+                             f"a limited depth was as good (within 0.01: paired 95 % t-interval over seeds "
+                             f"above −0.01) and no slower on {sum(c is True for c in cheaper)} of {len(cheaper)} "
+                             f"games where unlimited depth was feasible, undecided on "
+                             f"{sum(c is None for c in cheaper)}",
                              cheaper, int(depths["seeds"].min())))
     if openspiel_value is not None and "mini-hanabi" in cfr.columns:
         ours = seed_interval(cfr["mini-hanabi"].dropna().to_numpy())  # OpenSpiel's CFR is deterministic: exact
@@ -227,15 +229,19 @@ def practices(rows: pd.DataFrame, depths: pd.DataFrame, openspiel_value: float |
     return out
 
 
-def _depth_support(depths: pd.DataFrame) -> list[bool]:
-    """Per game with an unlimited search: whether its best limited depth gained as much (within
-    0.01) in no more seconds."""
+def _depth_support(depths: pd.DataFrame) -> list[bool | None]:
+    """Per game with an unlimited search: whether its best limited depth (highest mean gain) gained
+    as much as the unlimited search, within 0.01, in no more mean seconds. "As much" reads the
+    95 % t-interval of the paired per-seed gain difference (:func:`helpers.jps.report.depth_summary`):
+    its lower bound above −0.01 supports, its upper bound below −0.01 contradicts, else undecided;
+    a slower limited search contradicts."""
     unlimited = depths[depths["depth"] == 0]
-    support = []
+    support: list[bool | None] = []
     for game, group in depths[depths["depth"] > 0].groupby("game"):
         full = unlimited[unlimited["game"] == game]
         if len(full):
             best = group.sort_values("gain").iloc[-1]
-            support.append(bool(best["seconds"] <= full["seconds"].iloc[0]
-                                and best["gain"] >= full["gain"].iloc[0] - 0.01))
+            paired = Interval(best["gain"] - full["gain"].iloc[0], best["vs_unlimited_low"],
+                              best["vs_unlimited_high"], LEVEL, "paired t-interval over seeds", int(best["seeds"]))
+            support.append(False if best["seconds"] > full["seconds"].iloc[0] else paired.outcome(-0.01))
     return support

@@ -256,7 +256,9 @@ def sampled_table(records: list[dict]) -> pd.DataFrame:
 def depth_summary(ablation: pd.DataFrame) -> pd.DataFrame:
     """Per game and depth limit of :func:`helpers.jps.rows.depth_runs`: mean value gained over
     CFR1k with its 95 % t-interval (``gain_low``, ``gain_high``), mean value, mean seconds,
-    mean visits, seeds (games and depths in first-seen order).
+    mean visits, seeds (games and depths in first-seen order), and the 95 % t-interval of the
+    paired per-seed gain minus the unlimited search's (``vs_unlimited_low``, ``vs_unlimited_high``;
+    ``nan`` where the game has no unlimited search).
 
     Explained in the book: {ref}`jps-practices-depth`.
     """
@@ -265,7 +267,13 @@ def depth_summary(ablation: pd.DataFrame) -> pd.DataFrame:
     summary = (groups.agg(gain=("gain", "mean"), value=("value", "mean"), seconds=("seconds", "mean"),
                           visits=("visits", "mean"), seeds=("seed", "nunique")).reset_index())
     intervals = [seed_interval(group["gain"].to_numpy()) for _, group in groups]
-    return summary.assign(gain_low=[iv.low for iv in intervals], gain_high=[iv.high for iv in intervals])
+    paired = []  # per (game, depth): gain minus the unlimited search's gain on the same seeds
+    for (game, _depth), group in groups:
+        full = ablation[(ablation["game"] == game) & (ablation["depth"] == 0)].set_index("seed")["gain"]
+        diff = (group.set_index("seed")["gain"] - full).dropna().to_numpy()
+        paired.append(seed_interval(diff) if diff.size else Interval(*[float("nan")] * 3, 0.95, "", 0))
+    return summary.assign(gain_low=[iv.low for iv in intervals], gain_high=[iv.high for iv in intervals],
+                          vs_unlimited_low=[iv.low for iv in paired], vs_unlimited_high=[iv.high for iv in paired])
 
 
 def depth_shown(summary: pd.DataFrame) -> pd.DataFrame:
