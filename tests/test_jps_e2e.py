@@ -13,8 +13,12 @@ import pandas as pd
 import pytest
 
 from helpers.claims import GRADES, PRACTICES_FILE, VERDICTS, read_claims
+from helpers.intervals import seed_interval
+from helpers.jps import paper_check
 from helpers.jps.paper import GAME_LABELS
 from helpers.jps.part import PART
+
+READINGS = {paper_check.WITHIN, paper_check.HIGHER, paper_check.LOWER, paper_check.UNDECIDED}
 
 
 class _Table(HTMLParser):
@@ -88,14 +92,16 @@ def check_run(run_dir: Path) -> None:
     for model, title in (("cfr1k", "CFR1k (ours)"), ("cfr1k+jps", "CFR1k+JPS (ours)")):
         for game in games:
             values = pivot.loc[game, model]
-            cell = shown.rows[title][shown.columns.index(GAME_LABELS[game])]
-            sd = values.std(ddof=1) if len(values) > 1 else 0.0
-            assert cell == f"{values.mean():.3f} ± {sd:.3f}", (model, game)
+            cell = shown.rows[f"{title}: mean [95 % t-interval]"][shown.columns.index(GAME_LABELS[game])]
+            assert cell == seed_interval(values.to_numpy()).format(3), (model, game)
+    check = cell_table(notebooks["02_joint_policy_search"], "paper_check.paper_check(")
+    assert check.rows and all(row[-1] in READINGS for row in check.rows.values())  # every cell read by the test
 
     claims = read_claims(run_dir)
     assert claims is not None and claims["number"].tolist() == [1, 2, 3]
     assert set(claims["verdict"]) <= set(VERDICTS)
     assert claims.loc[0, "verdict"] == "holds"  # the guarantee holds on every run
+    assert all(claims["test"].str.startswith("Compares ")) and all(claims["interval"].str.len() > 0)
     sections = set().union(*(labels(path) for path in notebooks.values()))
     assert set(claims["label"]) <= sections, set(claims["label"]) - sections
     practices = pd.read_csv(run_dir / PRACTICES_FILE, keep_default_na=False)

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from helpers.jps import report, sweep
+from helpers.jps import facts, report, sweep
+from helpers.jps import rows as jps_rows
 
 
 def record(game, seed, value, mean, pure, seconds):
@@ -68,14 +69,14 @@ def test_main_run_jobs_are_the_jobs_chapter_two_ran(tmp_path):
 
 
 def test_cfr_values_one_row_per_record():
-    values = report.cfr_values(RECORDS)
+    values = jps_rows.cfr_values(RECORDS)
     assert list(values.columns) == ["game", "seed", "value", "mean over iterations", "purified", "seconds"]
     assert values["seed"].tolist() == [13, 14, 15, 13, 14]
     assert values.iloc[3].tolist() == ["bidding-4", 13, 2.246, 2.0, 2.25, 0.4]
 
 
 def test_cfr_metric_rows_four_metrics_per_seed():
-    rows = report.cfr_metric_rows(report.cfr_values(RECORDS))
+    rows = jps_rows.cfr_metric_rows(jps_rows.cfr_values(RECORDS))
     assert len(rows) == 4 * len(RECORDS)
     assert rows[:4] == [
         {"run": "cfr-distribution", "model": "cfr1k", "task": "mini-hanabi", "lang": "all", "metric": metric,
@@ -89,7 +90,7 @@ def test_cfr_metric_rows_four_metrics_per_seed():
 
 
 def test_cfr_distribution_per_game():
-    distribution = report.cfr_distribution(report.cfr_values(RECORDS))
+    distribution = report.cfr_distribution(jps_rows.cfr_values(RECORDS))
     assert list(distribution.index) == ["mini-hanabi", "bidding-4"]  # first seen, not sorted
     assert list(distribution.columns) == ["seeds", "mean", "sd", "lowest", "highest", "distinct_values",
                                           "seeds at best known", "largest |final − mean iterate|"]
@@ -117,7 +118,7 @@ MAIN = [jps_record("comm-3", 13, 0.5, 1.0), jps_record("comm-3", 14, 1.0, 1.0, [
 
 
 def test_game_rows_summary_and_facts_of_the_main_table():
-    rows = pd.DataFrame(report.game_rows(MAIN))
+    rows = pd.DataFrame(jps_rows.game_rows(MAIN))
     assert len(rows) == 5 * len(MAIN)
     summary = report.summary_table(rows, ["cfr1k", "cfr1k+jps"]).set_index(["game", "model"])
     assert summary.loc[("comm-3", "cfr1k"), "mean"] == 0.75
@@ -127,35 +128,40 @@ def test_game_rows_summary_and_facts_of_the_main_table():
     gaps = report.paper_gaps(summary.reset_index(), order)
     assert gaps.loc["Comm L=3", "CFR1k: ours − paper"] == pytest.approx(0.75 - 0.89)
     assert gaps.loc["Mini-Hanabi", "CFR1k+JPS: ours − paper"] == pytest.approx(0.0)
-    facts = report.search_facts(summary.reset_index(), rows, order)
-    assert facts == {"n_paper_games": 2, "largest_gap_cfr": pytest.approx(0.14), "largest_gap_jps": 0.0,
+    said = facts.search_facts(summary.reset_index(), rows, order)
+    assert said == {"n_paper_games": 2, "largest_gap_cfr": pytest.approx(0.14), "largest_gap_jps": 0.0,
                      "jps_gain_games": 2, "n_seed_runs": 4, "n_seeds_lower": 0, "comm_reached": "2 of 2",
                      "games_reached": 2}
-    assert report.longest_search(MAIN) == 2
+    assert facts.longest_search(MAIN) == 2
     curves = report.curves(MAIN, 3)
     assert curves[curves["seed"] == 14]["value"].tolist()[:4] == [1.0, 1.0, 1.0, 1.0]  # held after it stops
     times = report.time_table(rows)
     assert times.loc["comm-3"].tolist() == [1.0, 2.0, 10.0]
+    shown = report.time_shown(rows)
+    assert shown.loc["Comm L=3"].tolist() == ["1.000 [1.000, 1.000]", "2.000 [2.000, 2.000]", "10 [10, 10]"]
     games = {"comm-3": {"seeds": 2, "depth_limit": 0}, "mini-hanabi": {"seeds": 6, "depth_limit": 0}}
-    assert report.compute_minutes(times, games) == pytest.approx((3.0 * 2 + 3.0 * 6) / 60)
+    assert facts.compute_minutes(times, games) == pytest.approx((3.0 * 2 + 3.0 * 6) / 60)
 
 
 def test_depth_and_sampled_tables():
     records = [{"game": "comm-5", "seed": s, "cfr_value": 0.5, "jps": {
         "1": {"value": 0.8, "seconds": 0.1, "visits": 5}, "0": {"value": 0.9, "seconds": 1.0, "visits": 50}}}
         for s in (1, 2)]
-    summary = report.depth_summary(report.depth_runs(records))
+    summary = report.depth_summary(jps_rows.depth_runs(records))
     assert summary[["game", "depth", "seeds"]].values.tolist() == [["comm-5", 1, 2], ["comm-5", 0, 2]]
     assert summary["gain"].tolist() == pytest.approx([0.3, 0.4])
-    assert report.depth_share(summary) == (pytest.approx(75.0), 1)
+    assert facts.depth_share(summary) == (pytest.approx(75.0), 1)
     assert report.depth_shown(summary)["depth"].tolist() == ["1", "∞"]
+    paired = summary[["vs_unlimited_low", "vs_unlimited_high"]].to_numpy().ravel().tolist()
+    assert paired == pytest.approx([-0.1, -0.1, 0.0, 0.0])  # d = 1 gains 0.1 less on both seeds
     sampled = [{"game": "mini-hanabi", "seed": s, "cfr_value": 8.0,
                 "jps": {"0": {"value": 9.0, "lowest": 8.0}, "1": {"value": v, "lowest": low}}}
                for s, v, low in ((1, 10.0, 7.5), (2, 9.0, 8.0))]
-    assert report.sampled_facts(sampled) == {
-        "sampled_dropped": 1, "sampled_runs": 2,
-        "sampled_hanabi": "the mean with k = 1 is 9.500, against 9.000 over all states"}
-    assert report.sampled_rows(sampled)["model"].tolist() == ["cfr1k+jps", "cfr1k+jps(k=1)"] * 2
+    assert facts.sampled_facts(sampled) == {
+        "sampled_dropped": 1, "sampled_runs": 2, "exact_dropped": 0, "exact_runs": 2,
+        "sampled_hanabi": "the mean with k = 1 is 9.500, against 9.000 over all states",
+        "paper_hanabi": "10.00 with k = 1 against 9.50 over all states"}
+    assert jps_rows.sampled_rows(sampled)["model"].tolist() == ["cfr1k+jps", "cfr1k+jps(k=1)"] * 2
 
 
 def test_rows_come_in_one_order_whether_a_record_was_computed_or_read_back():
@@ -166,8 +172,63 @@ def test_rows_come_in_one_order_whether_a_record_was_computed_or_read_back():
                      "0": {"value": 0.9, "seconds": 1.0, "visits": 50}}}
     read_back = json.loads(json.dumps(fresh, sort_keys=True))
     assert list(read_back["jps"]) != list(fresh["jps"])
-    assert report.game_rows([read_back]) == report.game_rows([fresh])
-    assert [row["model"] for row in report.game_rows([fresh])][2::3] == ["cfr1k+jps(d=2)", "cfr1k+jps(d=10)",
+    assert jps_rows.game_rows([read_back]) == jps_rows.game_rows([fresh])
+    assert [row["model"] for row in jps_rows.game_rows([fresh])][2::3] == ["cfr1k+jps(d=2)", "cfr1k+jps(d=10)",
                                                                          "cfr1k+jps(d=0)"]
-    assert report.depth_runs([read_back])["depth"].tolist() == [2, 10, 0]
-    assert report.sampled_rows([read_back])["model"].tolist() == ["cfr1k+jps", "cfr1k+jps(k=2)", "cfr1k+jps(k=10)"]
+    assert jps_rows.depth_runs([read_back])["depth"].tolist() == [2, 10, 0]
+    assert jps_rows.sampled_rows([read_back])["model"].tolist() == ["cfr1k+jps", "cfr1k+jps(k=2)", "cfr1k+jps(k=10)"]
+
+
+def test_tables_print_means_with_t_intervals_and_shares_with_clopper_pearson():
+    rows = pd.DataFrame(jps_rows.game_rows(MAIN))
+    summary = report.summary_table(rows, ["cfr1k", "cfr1k+jps"])
+    table = report.main_table(summary, ["comm-3", "mini-hanabi"])
+    # comm-3 CFR1k: seeds 0.5 and 1.0: mean 0.75, sd 0.354, t(1) half-width 12.706 * 0.25 = 3.177
+    assert table.loc["CFR1k (ours): mean [95 % t-interval]", "Comm L=3"] == "0.750 [-2.427, 3.927]"
+    assert table.loc["CFR1k+JPS (ours): mean [95 % t-interval]", "Comm L=3"] == "1.000 [1.000, 1.000]"
+    # 2 of 2 seeds: Clopper-Pearson [0.025^(1/2), 1]
+    assert table.loc["CFR1k+JPS (ours): seeds at best known [95 % Clopper-Pearson]", "Comm L=3"] == \
+        "2/2: 1.00 [0.16, 1.00]"
+    assert table.loc["CFR1k (paper, quoted)", "Comm L=3"] == "0.89*"
+    assert report.share_cell(0, 3) == "0/3: 0.00 [0.00, 0.71]"
+    assert report.mean_cell([2.0]) == "2.000 [n/a, n/a]"  # one seed: no interval
+    shown = report.cfr_table(jps_rows.cfr_values(RECORDS))
+    assert shown.loc["Mini-Hanabi", "seeds at best known [95 % Clopper-Pearson]"] == "1/3: 0.33 [0.01, 0.91]"
+    assert shown.loc["SB N=4", "mean [95 % t-interval]"].startswith("2.123 [")
+    assert shown.loc["Mini-Hanabi", ["seeds", "lowest", "highest"]].tolist() == [3, 8.0, 10.0]  # aligned
+
+
+def test_paper_check_reads_within_noise_differs_and_undecided_under_holm():
+    from helpers.jps import paper_check
+
+    def seeds(game, model, values):
+        return [{"task": game, "model": model, "metric": "expected_value", "value": v, "seed": s}
+                for s, v in enumerate(values)]
+    rows = pd.DataFrame(seeds("comm-3", "cfr1k", [0.80, 0.90, 0.95, 0.90])  # paper 0.89: within noise
+                        + seeds("comm-3", "cfr1k+jps", [0.9, 0.9, 0.9, 0.9])  # paper 1.00: lower, no spread
+                        + seeds("mini-hanabi", "cfr1k", [9.0])  # one seed: undecided
+                        + seeds("mini-hanabi", "cfr1k+jps", [9.503, 9.497]))  # inside the rounding band
+    check = paper_check.paper_check(rows, ["comm-3", "mini-hanabi", "tiny-bridge-2p"])
+    assert check["reading (Holm)"].tolist() == [paper_check.WITHIN, paper_check.LOWER, paper_check.UNDECIDED,
+                                                paper_check.WITHIN]
+    assert check.loc[("Mini-Hanabi", "CFR1k+JPS"), "p (vs paper ± 0.005)"] == 1.0
+    assert paper_check.check_counts(check) == {"paper_cells": 4, "paper_within": 2, "paper_higher": 0,
+                                               "paper_lower": 1, "paper_undecided": 1}
+    test = str(paper_check.stated_test(check))
+    assert "4 cells; seeds per game: Comm L=3 4, Mini-Hanabi 2" in test and "4 comparisons (Holm" in test
+
+
+def test_depth_shown_and_the_prose_facts():
+    records = [{"game": "comm-5", "seed": s, "cfr_value": 0.5, "jps": {
+        "1": {"value": v, "seconds": 0.1, "visits": 5}, "0": {"value": 0.9, "seconds": 1.0, "visits": 50}}}
+        for s, v in ((1, 0.7), (2, 0.9))]
+    shown = report.depth_shown(report.depth_summary(jps_rows.depth_runs(records)))
+    assert shown["gain over CFR1k [95 % t-interval]"].tolist() == ["0.3000 [-0.9706, 1.5706]",
+                                                                 "0.4000 [0.4000, 0.4000]"]
+    games = {"comm-3": {"seeds": 2, "depth_limit": 0}, "bidding-4": {"seeds": 2, "depth_limit": 2},
+             "mini-hanabi": {"seeds": 2, "depth_limit": 0}}
+    assert facts.depth_settings(games) == "unlimited on Comm L=3, Mini-Hanabi; d = 2 on SB N=4"
+    curves = report.curves(MAIN, 3)  # mini-hanabi seed 13: 8 -> 8.5 -> 9; comm-3 seed 13: 0.5 -> 1
+    assert facts.early_gain(curves, 1) == (pytest.approx(100 * (1.0 + 0.5) / 2), 2)
+    rows = pd.DataFrame(jps_rows.game_rows(MAIN))
+    assert facts.openspiel_seeds_above(rows, 8.0) == "1 of 2"

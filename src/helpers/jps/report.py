@@ -1,4 +1,6 @@
-"""The chapters' tables, built from the sweeps' records (:mod:`helpers.jps.sweep`).
+"""The chapters' tables, built from the sweeps' rows (:mod:`helpers.jps.rows`); every mean
+over seeds carries its 95 % t-interval and every share of seeds its Clopper-Pearson interval
+(:mod:`helpers.intervals`). The sentences the prose states are in :mod:`helpers.jps.facts`.
 
 Chapter 1: the games' sizes beside the paper's, Mini-Hanabi against OpenSpiel's
 ``tiny_hanabi``, the CFR runs (one row per seed, their ``metrics.csv`` rows, the spread per
@@ -15,24 +17,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.intervals import Interval, binomial_interval, seed_interval
 from helpers.jps.games import BEST_KNOWN, PAPER_SIZES, make_game, reaches
 from helpers.jps.paper import GAME_LABELS, PAPER_SAMPLED, PAPER_STARRED, PAPER_TABLE
+from helpers.jps.rows import by_samples
 
 NEVER_WORSE_TOL = 1e-9
 """A JPS step (or a seed's end) may lower the value by at most this (rounding) and still count
 as not worsening it; a mean gain above it counts as an improvement."""
 
 
-def by_depth(runs: dict[str, dict]) -> list[tuple[str, dict]]:
-    """A record's JPS runs keyed by depth limit, in one order whether the record was just
-    computed or read back from its (key-sorted) file: limited depths ascending, then 0 (unlimited)."""
-    return sorted(runs.items(), key=lambda item: (int(item[0]) == 0, int(item[0])))
+def mean_cell(values: pd.Series | np.ndarray | list[float], digits: int = 3) -> str:
+    """A mean over seeds with its 95 % t-interval, as the tables print it: ``0.875 [0.716, 1.034]``
+    (one seed: ``[n/a, n/a]``, no interval)."""
+    return seed_interval(np.asarray(values, dtype=float)).format(digits)
 
 
-def by_samples(runs: dict[str, dict]) -> list[tuple[str, dict]]:
-    """A sampled record's JPS runs keyed by k, in ascending k (0, the exact search, first), in
-    one order whether the record was just computed or read back from its file."""
-    return sorted(runs.items(), key=lambda item: int(item[0]))
+def share_cell(successes: int, trials: int) -> str:
+    """A share of seeds with its Clopper-Pearson interval, as the tables print it: ``2/3: 0.67 [0.09, 0.99]``."""
+    return f"{successes}/{trials}: {binomial_interval(successes, trials).format(2)}"
 
 
 def size_table(games: list[str]) -> pd.DataFrame:
@@ -51,15 +54,6 @@ def size_table(games: list[str]) -> pd.DataFrame:
                      "decision infosets (brief's count)": paper_infosets, "depth": sizes["max_depth"],
                      "policy entries": tree.n_slots})
     return pd.DataFrame(rows).set_index("game")
-
-
-def sizes_matching(sizes: pd.DataFrame) -> tuple[int, int]:
-    """``(matched, checked)``: of the rows of :func:`size_table` the paper gives counts for, how
-    many match both its state count and its decision-infoset count."""
-    checked = sizes.dropna()
-    matched = ((checked["states"] == checked["states (paper)"])
-               & (checked["decision infosets"] == checked["decision infosets (brief's count)"]))
-    return int(matched.sum()), len(checked)
 
 
 def openspiel_comparison(policy_seeds: int) -> pd.DataFrame:
@@ -88,49 +82,6 @@ def openspiel_comparison(policy_seeds: int) -> pd.DataFrame:
                      "pyspiel.expected_returns": pyspiel.expected_returns(game.new_initial_state(), tabular, -1,
                                                                           True)[0]})
     return pd.DataFrame(rows).set_index("policy seed")
-
-CFR_METRICS = (("expected_value", "value"), ("mean_iterate_value", "mean over iterations"),
-               ("purified_value", "purified"), ("seconds", "seconds"))
-"""``metrics.csv`` metric name -> the :func:`cfr_values` column it reads, in row order."""
-
-
-def cfr_values(records: list[dict]) -> pd.DataFrame:
-    """One row per CFR-only record (:func:`helpers.jps.sweep.cfr_job`), in the records' order.
-
-    Args:
-        records: the jobs' results, each with ``game``, ``seed``, ``cfr_value``,
-            ``cfr_mean_value``, ``cfr_pure_value`` and ``cfr_seconds``.
-
-    Returns:
-        Columns ``game``, ``seed``, ``value`` (the final iterate's exact value), ``mean over
-        iterations``, ``purified`` and ``seconds``.
-
-    Explained in the book: {ref}`jps-games-cfr`.
-    """
-    return pd.DataFrame([{"game": r["game"], "seed": r["seed"], "value": r["cfr_value"],
-                          "mean over iterations": r["cfr_mean_value"], "purified": r["cfr_pure_value"],
-                          "seconds": r["cfr_seconds"]} for r in records])
-
-
-def cfr_metric_rows(values: pd.DataFrame) -> list[dict]:
-    """The ``metrics.csv`` rows of :func:`cfr_values`: per seed, one row per metric of :data:`CFR_METRICS`.
-
-    Args:
-        values: the table :func:`cfr_values` returns.
-
-    Returns:
-        Long-format rows (run ``cfr-distribution``, model ``cfr1k``, task = game, lang ``all``,
-        ``n`` 1), seed by seed in the table's order, the metrics in :data:`CFR_METRICS` order.
-
-    Explained in the book: {ref}`jps-games-cfr`.
-    """
-    rows = []
-    for _, row in values.iterrows():
-        for metric, column in CFR_METRICS:
-            rows.append({"run": "cfr-distribution", "model": "cfr1k", "task": row["game"], "lang": "all",
-                         "metric": metric, "value": row[column], "n": 1, "seed": int(row["seed"])})
-    return rows
-
 
 def _distinct_values(values: pd.Series) -> int:
     """How many different values ``values`` holds, rounded to two decimals (the paper's precision)."""
@@ -162,29 +113,30 @@ def cfr_distribution(values: pd.DataFrame) -> pd.DataFrame:
     return distribution
 
 
-def game_rows(records: list[dict]) -> list[dict]:
-    """``metrics.csv`` rows of CFR+JPS records (:func:`helpers.jps.sweep.cfr_jps_job`): per seed the
-    ``cfr1k`` value and seconds, and per JPS run its value, seconds and state visits (model
-    ``cfr1k+jps``, or ``cfr1k+jps(d=<depth>)`` when a record holds several depths).
+def cfr_table(values: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cfr_distribution` as chapter 1 prints it (index: the games' labels): the mean with
+    its 95 % t-interval over seeds, and the share of seeds at the best-known value with its
+    Clopper-Pearson interval, beside the spread.
 
-    Explained in the book: {ref}`jps-search-table`.
+    Explained in the book: {ref}`jps-games-cfr`.
     """
-    rows = []
-    for rec in records:
-        base = {"task": rec["game"], "lang": "all", "n": 1, "seed": rec["seed"]}
-        rows.append({**base, "model": "cfr1k", "metric": "expected_value", "value": rec["cfr_value"]})
-        rows.append({**base, "model": "cfr1k", "metric": "seconds", "value": rec["cfr_seconds"]})
-        for depth, jps in by_depth(rec["jps"]):
-            model = "cfr1k+jps" if len(rec["jps"]) == 1 else f"cfr1k+jps(d={depth})"
-            rows.append({**base, "model": model, "metric": "expected_value", "value": jps["value"]})
-            rows.append({**base, "model": model, "metric": "seconds", "value": jps["seconds"]})
-            rows.append({**base, "model": model, "metric": "visits", "value": jps["visits"]})
-    return rows
+    distribution = cfr_distribution(values)
+    by_game = dict(tuple(values.groupby("game", sort=False)["value"]))
+    return pd.DataFrame({
+        "seeds": distribution["seeds"].to_numpy(),
+        "mean [95 % t-interval]": [mean_cell(by_game[g]) for g in distribution.index],
+        "lowest": distribution["lowest"].round(3).to_numpy(), "highest": distribution["highest"].round(3).to_numpy(),
+        "distinct values": distribution["distinct_values"].to_numpy(),
+        "seeds at best known [95 % Clopper-Pearson]": [share_cell(int(k), int(n)) for k, n in zip(
+            distribution["seeds at best known"], distribution["seeds"], strict=True)],
+        "largest |final − mean iterate|": distribution["largest |final − mean iterate|"].round(4).to_numpy()},
+        index=pd.Index([GAME_LABELS.get(g, g) for g in distribution.index], name="game"))
 
 
 def summary_table(rows: pd.DataFrame, models: list[str]) -> pd.DataFrame:
-    """Per game and model (of ``models``): mean and sd of the value over seeds, the seeds, and
-    the seeds reaching the best-known value (:func:`helpers.jps.games.reaches`).
+    """Per game and model (of ``models``): mean and sd of the value over seeds, the mean's 95 %
+    t-interval (``low``, ``high``; ``nan`` for one seed), the seeds, and the seeds reaching the
+    best-known value (:func:`helpers.jps.games.reaches`).
 
     Explained in the book: {ref}`jps-search-table`.
     """
@@ -192,21 +144,25 @@ def summary_table(rows: pd.DataFrame, models: list[str]) -> pd.DataFrame:
     out = []
     for (game, model), group in values.groupby(["task", "model"], sort=False):
         reached = sum(reaches(game, v) for v in group["value"])
+        interval = seed_interval(group["value"].to_numpy())
         out.append({"game": game, "model": model, "mean": group["value"].mean(),
-                    "sd": group["value"].std(ddof=1) if len(group) > 1 else 0.0, "seeds": len(group),
-                    "reached": reached})
+                    "sd": group["value"].std(ddof=1) if len(group) > 1 else 0.0, "low": interval.low,
+                    "high": interval.high, "seeds": len(group), "reached": reached})
     return pd.DataFrame(out)
 
 
 def main_table(summary: pd.DataFrame, games: list[str]) -> pd.DataFrame:
-    """Rows: ours (mean ± sd over seeds; how many seeds reach the best-known value), then the
-    paper's rows marked as quoted (``*``: the paper's mark that a seed reached the best known)."""
+    """Rows: ours (mean over seeds with its 95 % t-interval; the seeds reaching the best-known
+    value, with the share's Clopper-Pearson interval), then the paper's rows marked as quoted
+    (``*``: the paper's mark that a seed reached the best known)."""
     cells: dict[str, dict[str, str]] = {}
     for model, title in (("cfr1k", "CFR1k (ours)"), ("cfr1k+jps", "CFR1k+JPS (ours)")):
         own = summary[summary["model"] == model].set_index("game")
-        cells[title] = {g: f"{own.loc[g, 'mean']:.3f} ± {own.loc[g, 'sd']:.3f}" for g in games if g in own.index}
-        cells[f"{title}: seeds reaching best known"] = {
-            g: (f"{int(own.loc[g, 'reached'])}/{int(own.loc[g, 'seeds'])}" if g in BEST_KNOWN else "–")
+        cells[f"{title}: mean [95 % t-interval]"] = {
+            g: Interval(own.loc[g, "mean"], own.loc[g, "low"], own.loc[g, "high"], 0.95, "", 0).format(3)
+            for g in games if g in own.index}
+        cells[f"{title}: seeds at best known [95 % Clopper-Pearson]"] = {
+            g: (share_cell(int(own.loc[g, "reached"]), int(own.loc[g, "seeds"])) if g in BEST_KNOWN else "–")
             for g in games if g in own.index}
     for method, values in PAPER_TABLE.items():
         starred = PAPER_STARRED.get(method, set())
@@ -230,36 +186,6 @@ def paper_gaps(summary: pd.DataFrame, games: list[str]) -> pd.DataFrame:
                         index=[GAME_LABELS[g] for g in paper_games])
 
 
-def search_facts(summary: pd.DataFrame, rows: pd.DataFrame, games: list[str]) -> dict[str, object]:
-    """What chapter 2's prose states about the main sweep, from its summary and rows.
-
-    Returns: ``n_paper_games`` (the paper's games among ``games``), ``largest_gap_cfr`` and
-    ``largest_gap_jps`` (the largest |ours − paper| of :func:`paper_gaps`), ``jps_gain_games``
-    (paper games whose mean JPS beats the mean CFR1k by more than :data:`NEVER_WORSE_TOL`),
-    ``n_seed_runs`` and ``n_seeds_lower`` ((game, seed) runs, and those whose JPS ended below
-    their CFR1k value), ``comm_reached`` (Comm seeds at the optimum, in words) and
-    ``games_reached`` (paper games where a JPS seed reached the best-known value).
-
-    Explained in the book: {ref}`jps-search-table`.
-    """
-    paper_games = [g for g in games if g in PAPER_TABLE["CFR1k"]]
-    gaps = paper_gaps(summary, games).abs().max()
-    ours = summary.set_index(["game", "model"])["mean"]
-    per_seed = rows[rows["metric"] == "expected_value"].pivot_table(index=["task", "seed"], columns="model",
-                                                                    values="value")
-    reached = summary[summary["model"] == "cfr1k+jps"].set_index("game")
-    comm = [g for g in paper_games if g.startswith("comm-")]
-    return {"n_paper_games": len(paper_games), "largest_gap_cfr": float(gaps["CFR1k: ours − paper"]),
-            "largest_gap_jps": float(gaps["CFR1k+JPS: ours − paper"]),
-            "jps_gain_games": int(sum(ours[(g, "cfr1k+jps")] > ours[(g, "cfr1k")] + NEVER_WORSE_TOL
-                                      for g in paper_games)),
-            "n_seed_runs": len(per_seed),
-            "n_seeds_lower": int((per_seed["cfr1k+jps"] < per_seed["cfr1k"] - NEVER_WORSE_TOL).sum()),
-            "comm_reached": (f"{int(reached.loc[comm, 'reached'].sum())} of {int(reached.loc[comm, 'seeds'].sum())}"
-                             if comm else "none (no Comm game run)"),
-            "games_reached": int((reached.loc[paper_games, "reached"] > 0).sum())}
-
-
 def curves(records: list[dict], length: int) -> pd.DataFrame:
     """Value after each JPS outer iteration (held after the search stops), per game and seed, long form.
 
@@ -274,11 +200,6 @@ def curves(records: list[dict], length: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def longest_search(records: list[dict]) -> int:
-    """The most JPS outer iterations any search of ``records`` took."""
-    return max(len(jps["values"]) - 1 for rec in records for jps in rec["jps"].values())
-
-
 def time_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Per game: mean seconds per seed of CFR1k and of JPS, and mean JPS state visits."""
     picked = rows[rows["metric"].isin(["seconds", "visits"])]
@@ -290,28 +211,27 @@ def time_table(rows: pd.DataFrame) -> pd.DataFrame:
     return out.loc[order]
 
 
-def compute_minutes(times: pd.DataFrame, games: dict[str, dict]) -> float:
-    """Minutes of compute of the main sweep: per game of :func:`time_table`, (CFR1k + JPS seconds
-    per seed) times its seeds in ``games`` (the sweep's spec), summed.
+def time_shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`time_table` as chapter 2 prints it (index: the games' labels): each mean over seeds
+    with its 95 % t-interval (seconds of this machine, so the interval is the spread of the
+    seeds' work and of the machine's load together).
 
     Explained in the book: {ref}`jps-search-time`.
     """
-    seeds = pd.Series({g: games[g]["seeds"] for g in times.index})
-    return float((times["CFR1k seconds"] + times["JPS seconds"]).mul(seeds).sum() / 60)
-
-
-def openspiel_row(value: float, seed: int) -> pd.DataFrame:
-    """The ``metrics.csv`` row of OpenSpiel's CFR on Mini-Hanabi (run ``openspiel``).
-
-    Explained in the book: {ref}`jps-search-openspiel`.
-    """
-    return pd.DataFrame([{"run": "openspiel", "model": "openspiel-cfr", "task": "mini-hanabi", "lang": "all",
-                          "metric": "expected_value", "value": value, "n": 1, "seed": seed}])
+    picked = rows[rows["metric"].isin(["seconds", "visits"])]
+    columns = {("cfr1k", "seconds"): ("CFR1k seconds", 3), ("cfr1k+jps", "seconds"): ("JPS seconds", 3),
+               ("cfr1k+jps", "visits"): ("JPS state visits", 0)}
+    order = [g for g in GAME_LABELS if g in set(picked["task"])]
+    out = {title: [mean_cell(picked[(picked["task"] == g) & (picked["model"] == model)
+                                    & (picked["metric"] == metric)]["value"], digits) for g in order]
+           for (model, metric), (title, digits) in columns.items()}
+    return pd.DataFrame(out, index=pd.Index([GAME_LABELS[g] for g in order], name="game")).rename(
+        columns=lambda c: f"{c} [95 % t-interval]")
 
 
 def sampled_table(records: list[dict]) -> pd.DataFrame:
-    """Sample-based JPS: per game, our mean value over seeds for every k ("all states" is the
-    exact search), and the CFR1k start, beside the paper's row (quoted).
+    """Sample-based JPS: per game, our mean value over seeds with its 95 % t-interval for every k
+    ("all states" is the exact search), and the CFR1k start, beside the paper's row (quoted).
 
     Explained in the book: {ref}`jps-practices-samples`.
     """
@@ -319,13 +239,11 @@ def sampled_table(records: list[dict]) -> pd.DataFrame:
     for game in dict.fromkeys(rec["game"] for rec in records):
         own = [rec for rec in records if rec["game"] == game]
         keys = [k for k, _ in by_samples(own[0]["jps"])]
-        mean = {("all states" if k == "0" else f"k={k}"): sum(r["jps"][k]["value"] for r in own) / len(own)
+        mean = {("all states" if k == "0" else f"k={k}"): mean_cell([r["jps"][k]["value"] for r in own])
                 for k in keys}
         label = GAME_LABELS.get(game, game)
-        cfr_mean = sum(r["cfr_value"] for r in own) / len(own)
-        rows.append({"row": f"{label}, CFR1k + JPS (ours, {len(own)} seeds)",
-                     **{column: f"{v:.3f}" for column, v in mean.items()}})
-        rows.append({"row": f"{label}, CFR1k (ours)", "all states": f"{cfr_mean:.3f}"})
+        rows.append({"row": f"{label}, CFR1k + JPS (ours, {len(own)} seeds, mean [95 % t-interval])", **mean})
+        rows.append({"row": f"{label}, CFR1k (ours)", "all states": mean_cell([r["cfr_value"] for r in own])})
         if game in PAPER_SAMPLED:
             rows.append({"row": f"{label}, CFR1k + JPS (paper, quoted)",
                          **{("all states" if k == "all states" else f"k={k}"): f"{v:.2f}"
@@ -335,77 +253,35 @@ def sampled_table(records: list[dict]) -> pd.DataFrame:
     return table[["all states", *ks]].fillna("–")
 
 
-def depth_runs(records: list[dict]) -> pd.DataFrame:
-    """The depth ablation's records (:func:`helpers.jps.sweep.depth_jobs`) as one row per (game,
-    seed, depth): ``cfr_value`` (the common start), JPS's ``value``, ``seconds`` and ``visits``.
-
-    Explained in the book: {ref}`jps-practices-depth`.
-    """
-    return pd.DataFrame([{"game": rec["game"], "seed": rec["seed"], "depth": int(depth), "cfr_value": rec["cfr_value"],
-                          "value": jps["value"], "seconds": jps["seconds"], "visits": jps["visits"]}
-                         for rec in records for depth, jps in by_depth(rec["jps"])])
-
-
 def depth_summary(ablation: pd.DataFrame) -> pd.DataFrame:
-    """Per game and depth limit of :func:`depth_runs`: mean value gained over CFR1k, mean value,
-    mean seconds, mean visits, seeds (games and depths in first-seen order).
+    """Per game and depth limit of :func:`helpers.jps.rows.depth_runs`: mean value gained over
+    CFR1k with its 95 % t-interval (``gain_low``, ``gain_high``), mean value, mean seconds,
+    mean visits, seeds (games and depths in first-seen order), and the 95 % t-interval of the
+    paired per-seed gain minus the unlimited search's (``vs_unlimited_low``, ``vs_unlimited_high``;
+    ``nan`` where the game has no unlimited search).
 
     Explained in the book: {ref}`jps-practices-depth`.
     """
     ablation = ablation.assign(gain=ablation["value"] - ablation["cfr_value"])
-    return (ablation.groupby(["game", "depth"], sort=False)
-            .agg(gain=("gain", "mean"), value=("value", "mean"), seconds=("seconds", "mean"),
-                 visits=("visits", "mean"), seeds=("seed", "nunique")).reset_index())
+    groups = ablation.groupby(["game", "depth"], sort=False)
+    summary = (groups.agg(gain=("gain", "mean"), value=("value", "mean"), seconds=("seconds", "mean"),
+                          visits=("visits", "mean"), seeds=("seed", "nunique")).reset_index())
+    intervals = [seed_interval(group["gain"].to_numpy()) for _, group in groups]
+    paired = []  # per (game, depth): gain minus the unlimited search's gain on the same seeds
+    for (game, _depth), group in groups:
+        full = ablation[(ablation["game"] == game) & (ablation["depth"] == 0)].set_index("seed")["gain"]
+        diff = (group.set_index("seed")["gain"] - full).dropna().to_numpy()
+        paired.append(seed_interval(diff) if diff.size else Interval(*[float("nan")] * 3, 0.95, "", 0))
+    return summary.assign(gain_low=[iv.low for iv in intervals], gain_high=[iv.high for iv in intervals],
+                          vs_unlimited_low=[iv.low for iv in paired], vs_unlimited_high=[iv.high for iv in paired])
 
 
 def depth_shown(summary: pd.DataFrame) -> pd.DataFrame:
-    """:func:`depth_summary` for the chapter: games by label, depth 0 shown as ∞."""
-    return summary.assign(game=summary["game"].map(lambda g: GAME_LABELS.get(g, g)),
-                          depth=summary["depth"].map(lambda d: "∞" if d == 0 else str(d)))
-
-
-def depth_share(summary: pd.DataFrame) -> tuple[float, int]:
-    """``(percent, games)``: over the games of :func:`depth_summary` where the unlimited search
-    gained more than :data:`NEVER_WORSE_TOL`, the smallest share (in %) of its gain that the
-    best depth-limited search kept, and how many such games there are (``nan`` when none).
-
-    Explained in the book: {ref}`jps-practices-depth`.
-    """
-    unlimited = summary[summary["depth"] == 0].set_index("game")
-    share = [group["gain"].max() / unlimited.loc[game, "gain"]
-             for game, group in summary[summary["depth"] > 0].groupby("game")
-             if game in unlimited.index and unlimited.loc[game, "gain"] > NEVER_WORSE_TOL]
-    return (min(share) * 100 if share else float("nan")), len(share)
-
-
-def sampled_rows(records: list[dict]) -> pd.DataFrame:
-    """``metrics.csv`` rows of sample-based JPS (:func:`helpers.jps.sweep.sampled_jobs`): per seed
-    and k the value, model ``cfr1k+jps(k=<k>)`` (``cfr1k+jps`` for the exact search), run ``sampled``.
-
-    Explained in the book: {ref}`jps-practices-samples`.
-    """
-    return pd.DataFrame([{"run": "sampled", "model": "cfr1k+jps" + ("" if k == "0" else f"(k={k})"),
-                          "task": rec["game"], "lang": "all", "metric": "expected_value", "value": jps["value"],
-                          "n": 1, "seed": rec["seed"]}
-                         for rec in records for k, jps in by_samples(rec["jps"])])
-
-
-def sampled_facts(records: list[dict]) -> dict[str, object]:
-    """What chapter 3's prose states about sample-based JPS: ``sampled_runs`` (sampled searches,
-    the exact one not counted), ``sampled_dropped`` (those whose value fell below the CFR1k
-    start at some step) and ``sampled_hanabi`` (Mini-Hanabi's mean with k = 1 against the exact
-    search, in words).
-
-    Explained in the book: {ref}`jps-practices-samples`.
-    """
-    dropped = sum(jps["lowest"] < rec["cfr_value"] - NEVER_WORSE_TOL for rec in records
-                  for k, jps in rec["jps"].items() if k != "0")
-    hanabi = [rec for rec in records if rec["game"] == "mini-hanabi"]
-    if hanabi and "1" in hanabi[0]["jps"]:
-        with_one = sum(rec["jps"]["1"]["value"] for rec in hanabi) / len(hanabi)
-        with_all = sum(rec["jps"]["0"]["value"] for rec in hanabi) / len(hanabi)
-        words = f"the mean with k = 1 is {with_one:.3f}, against {with_all:.3f} over all states"
-    else:
-        words = "k = 1 was not run here"
-    return {"sampled_dropped": dropped, "sampled_runs": sum(len(rec["jps"]) - 1 for rec in records),
-            "sampled_hanabi": words}
+    """:func:`depth_summary` for the chapter: games by label, depth 0 shown as ∞, the mean gain
+    with its 95 % t-interval over seeds."""
+    gain = [Interval(row.gain, row.gain_low, row.gain_high, 0.95, "", 0).format(4) for row in summary.itertuples()]
+    return pd.DataFrame({"game": summary["game"].map(lambda g: GAME_LABELS.get(g, g)),
+                         "depth": summary["depth"].map(lambda d: "∞" if d == 0 else str(d)),
+                         "gain over CFR1k [95 % t-interval]": gain, "value": summary["value"].round(4),
+                         "seconds": summary["seconds"].round(4), "visits": summary["visits"].round(0),
+                         "seeds": summary["seeds"]})
