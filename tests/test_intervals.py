@@ -13,12 +13,14 @@ def test_seed_interval_is_the_student_t_interval():
     assert iv.outcome(-1.0) is True and iv.outcome(5.0) is False and iv.outcome(0.0) is None
 
 
-def test_fewer_than_three_seeds_have_no_bounds_and_decide_nothing():
+def test_fewer_than_three_seeds_decide_nothing():
     iv = seed_interval([0.7])
     assert np.isnan(iv.low) and iv.outcome(0.0) is None
     assert iv.format(2) == "0.70 [n/a, n/a]"
-    twins = seed_interval([0.125, 0.125])  # two seeds that agree exactly: not certainty
+    twins = seed_interval([0.125, 0.125])  # two seeds that agree exactly: shown, but not certainty
+    assert twins.format() == "0.125 [0.125, 0.125]"
     assert twins.outcome(0.0) is None and np.isnan(twins.p)
+    assert seed_interval([0.1, 0.2]).outcome(-10.0) is None and seed_interval([0.1, 0.2, 0.15]).outcome(-10.0)
 
 
 def test_binomial_interval_is_clopper_pearson():

@@ -109,8 +109,8 @@ def test_practices_are_strong_on_three_seeds_and_suggestive_on_fewer():
     depths = depth_table([("comm-3", 0, 0.3, 1.0), ("comm-3", 1, 0.3, 0.1)], seeds=3)
     assert grades(three, depths, 7.94) == ["strong"] * 4
     two = main_rows({game: pairs[:2] for game, pairs in GOOD.items()})
-    assert grades(two, depths.assign(seeds=2), 1.0) == ["suggestive"] * 4  # 8.5 [2.15, 14.85] > 1.0
-    assert grades(two, depths.assign(seeds=2), 7.94)[3] == "mixed"  # the interval spans OpenSpiel's value
+    # two seeds give no interval over seeds (helpers.intervals.MIN_SEEDS): the OpenSpiel comparison is undecided
+    assert grades(two, depths.assign(seeds=2), 1.0) == ["suggestive"] * 3 + ["mixed"]
 
 
 def test_practices_mixed_and_contradicted_by_game():

@@ -34,10 +34,10 @@ RESAMPLES = 2000
 """Bootstrap resamples: enough for the second decimal of a 95 % bound."""
 
 MIN_SEEDS = 3
-"""The fewest seeds an interval over seeds is computed from. With two, seeds that agree
-exactly (common where values sit on a grid, as a game's payoffs do) give a zero-width
-t-interval and a p-value of 0: certainty from two draws. Below this, the estimate is
-shown without bounds and decides nothing."""
+"""The fewest seeds an interval over seeds decides anything from. With two, seeds that
+agree exactly (common where values sit on a grid, as a game's payoffs do) give a
+zero-width t-interval and a p-value of 0: certainty from two draws. Below this the
+interval is shown (two seeds) but its outcome is undecided and it has no p-value."""
 
 
 class IntervalError(ValueError):
@@ -55,6 +55,8 @@ class Interval:
         method: how it was computed, in words the book prints.
         n: the number of units it rests on (seeds, queries, trials).
         p: the two-sided p-value of "estimate = 0" where the method gives one (else ``nan``).
+        decisive: whether it may decide a sub-test (``False`` for an interval over fewer
+            than :data:`MIN_SEEDS` seeds).
     """
 
     estimate: float
@@ -64,12 +66,13 @@ class Interval:
     method: str
     n: int
     p: float = float("nan")
+    decisive: bool = True
 
     def outcome(self, threshold: float = 0.0, higher_is_better: bool = True) -> bool | None:
         """``True`` when the whole interval is on the better side of ``threshold``, ``False``
         when it is wholly on the worse side, ``None`` (undecided) when it straddles it or
         cannot be computed."""
-        if np.isnan(self.low) or np.isnan(self.high):
+        if not self.decisive or np.isnan(self.low) or np.isnan(self.high):
             return None
         above, below = self.low > threshold, self.high < threshold
         if higher_is_better:
@@ -96,19 +99,22 @@ def _values(values: Sequence[float] | np.ndarray, what: str) -> np.ndarray:
 
 
 def seed_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> Interval:
-    """Mean over seeds with a Student-t interval; fewer than :data:`MIN_SEEDS` seeds give an
-    estimate without bounds (undecided), and seeds that all agree a zero-width interval."""
+    """Mean over seeds with a Student-t interval: one seed gives no bounds; fewer than
+    :data:`MIN_SEEDS` an interval that decides nothing (no p-value); seeds that all agree
+    a zero-width interval."""
     array = _values(values, "seed_interval")
     n, mean = array.size, float(array.mean())
     method = f"mean of {n} seed(s), t-interval"
-    if n < MIN_SEEDS:
-        return Interval(mean, float("nan"), float("nan"), level, method, n)
+    if n < 2:
+        return Interval(mean, float("nan"), float("nan"), level, method, n, decisive=False)
+    decisive = n >= MIN_SEEDS
     sem = float(array.std(ddof=1) / np.sqrt(n))
     if sem == 0.0:
-        return Interval(mean, mean, mean, level, method, n, 0.0 if mean != 0 else 1.0)
+        p = (0.0 if mean != 0 else 1.0) if decisive else float("nan")
+        return Interval(mean, mean, mean, level, method, n, p, decisive)
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sem
-    p = float(2 * stats.t.sf(abs(mean) / sem, n - 1))
-    return Interval(mean, mean - half, mean + half, level, method, n, p)
+    p = float(2 * stats.t.sf(abs(mean) / sem, n - 1)) if decisive else float("nan")
+    return Interval(mean, mean - half, mean + half, level, method, n, p, decisive)
 
 
 def binomial_interval(successes: int, trials: int, level: float = LEVEL) -> Interval:
