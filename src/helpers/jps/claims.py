@@ -148,7 +148,7 @@ def claims(rows: pd.DataFrame, steps: dict[str, list[float]]) -> list[Claim]:
                   statistic=f"the mean over seeds of the paired difference CFR1k+JPS − CFR1k, with its {level} "
                             "t-interval and t-test p-value",
                   threshold="a game passes when Holm rejects a zero mean gain and the mean is above 0, fails when "
-                            "Holm rejects it and the mean is below 0, and is undecided otherwise (one seed: "
+                            "Holm rejects it and the mean is below 0, and is undecided otherwise (fewer than 3 seeds: "
                             "undecided)",
                   comparisons=max(1, len(games)),
                   correction="Holm's step-down over the games' p-values, 5 % family-wise error"),
