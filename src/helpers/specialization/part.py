@@ -14,7 +14,7 @@ from typing import Any
 from helpers.pipeline.contract import PartContract, lazy, step_rules
 from helpers.specialization.parameters import STEP_MODULES
 
-MIN_SEEDS = 2
+MIN_SEEDS = 8
 """The fewest seeds behind a *strong* practice (:func:`helpers.claims.grade`): the part's bar."""
 
 SWEEPS = {"two_layer": "01_two_layer", "deep_and_real_data": "02_deep_and_real_data"}

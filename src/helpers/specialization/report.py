@@ -125,6 +125,19 @@ def smallest_size(table: pd.DataFrame, source: str, level: float, min_multi: int
     return float("inf")
 
 
+def seed_sizes(table: pd.DataFrame, level: float, censored: float, min_multi: int = 2) -> pd.DataFrame:
+    """Per seed (rows) and data source (columns): the smallest training-set size at which the
+    mean rho_mean over widths >= ``min_multi`` reaches ``level`` and stays there for every
+    larger size; ``censored`` where no size does."""
+    part = table[table["multi"] >= min_multi].groupby(["source", "seed", "size"])["rho_mean"].mean()
+    rows: dict[tuple[str, int], float] = {}
+    for (source, seed), series in part.groupby(level=["source", "seed"]):
+        means = series.droplevel(["source", "seed"]).sort_index()
+        good = means >= level
+        rows[(source, seed)] = next((float(size) for size in means.index if good.loc[size:].all()), censored)
+    return pd.Series(rows).unstack(0)
+
+
 def deep_table(result: dict) -> pd.DataFrame:
     """Long table of the deep sweep's last checkpoint: size, seed, layer, rho_mean."""
     last = result["history"][-1]["best"]
