@@ -53,16 +53,6 @@ def _shown(label: str, section: str, chapter: str = TWO_LAYER) -> dict[str, str]
     return {"label": label, "shown_in": f"{chapter}, section {section}"}
 
 
-def _by_seed(configs: list[dict], keep) -> dict[int, list[tuple[dict, int]]]:
-    """``{seed: [(config, index of the seed in it), ...]}`` over the configurations ``keep`` accepts."""
-    found: dict[int, list[tuple[dict, int]]] = {}
-    for result in configs:
-        if keep(result):
-            for index, seed in enumerate(result["seeds"]):
-                found.setdefault(seed, []).append((result, index))
-    return found
-
-
 def lshape_claim(configs: list[dict]) -> dict:
     """F1: un-specialised students of an over-realised net end with near-zero fan-out.
 
@@ -72,21 +62,8 @@ def lshape_claim(configs: list[dict]) -> dict:
     :data:`NEAR_ZERO_SHARE`. Their mean fan-out relative to the specialised students' is
     shown beside it, not tested.
     """
-    shares, ratios = [], []
-    for pairs in _by_seed(configs, lambda r: r["multi"] >= 2).values():
-        loose = near = 0
-        loose_fan, tight_fan = [], []
-        for result, index in pairs:
-            use, fan = np.asarray(result["usefulness"][index]), np.asarray(result["fanout"][index])
-            low = (fan < 0.1) | (fan < 0.05 * fan.max())
-            loose += int((use < report.SPECIALISED).sum())
-            near += int((low & (use < report.SPECIALISED)).sum())
-            loose_fan += fan[use < report.SPECIALISED].tolist()
-            tight_fan += fan[use > 0.95].tolist()
-        if loose:
-            shares.append(near / loose)
-            if tight_fan:
-                ratios.append(np.mean(loose_fan) / np.mean(tight_fan))
+    per_seed = report.lshape_per_seed(configs)
+    shares, ratios = per_seed["near_zero_share"].to_numpy(), per_seed["fanout_ratio"].to_numpy()
     share, ratio = over_seeds(shares), over_seeds(ratios)
     test = StatedTest(
         compared="the fan-out of un-specialised students (best ρ < 0.9) of students 2x and wider against "
@@ -114,11 +91,9 @@ def failures_claim(configs: list[dict]) -> dict:
     mean paired difference of "has a failure" (1x minus widest), paired bootstrap.
     """
     multis = sorted({r["multi"] for r in configs})
-    cells = {(r["decay"], r["multi"]): report.lshape_stats(r)["failures"].to_numpy() > 0 for r in configs}
-    decays = sorted({d for d, _ in cells if d >= DECAYING})
-    narrow = np.concatenate([cells[(d, 1)] for d in decays if (d, 1) in cells] or [np.array([], bool)])
-    wide = np.concatenate([cells[(d, multis[-1])] for d in decays if (d, multis[-1]) in cells] or
-                          [np.array([], bool)])
+    pairs = report.failure_pairs(configs, DECAYING)
+    empty = np.array([], dtype=bool)
+    narrow, wide = pairs.get(1, empty), pairs.get(multis[-1], empty)
     test = StatedTest(
         compared=f"1x against the widest student ({multis[-1]}x) of the same teacher",
         on=f"{narrow.size} (seed, p) pairs with p ≥ {DECAYING:g}",

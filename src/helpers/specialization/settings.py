@@ -120,9 +120,11 @@ class DeepConfig:
         lr_drop: share of the steps before the drop.
         n_eval: evaluation inputs.
         checks: checkpoints after step 0.
+        decay: the teacher's fan-out strength decay p (column i of every layer above the
+            first divided by (1 + i)^p; the paper's default 0: every node equally strong).
     """
 
-    n_seeds: int = 2
+    n_seeds: int = 8
     widths: tuple[int, ...] = (10, 15, 20, 25)
     multi: int = 2
     input_dim: int = 20
@@ -135,6 +137,7 @@ class DeepConfig:
     lr_drop: float = 0.2
     n_eval: int = 2048
     checks: int = 3
+    decay: float = 0.0
 
 
 @dataclass(frozen=True)
