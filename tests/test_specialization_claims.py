@@ -40,7 +40,7 @@ def test_the_batchnorm_claim_on_hand_made_shifts(per_seed, expected):
 def test_the_digits_claim_on_hand_made_correlations(narrow, wide, expected):
     row = claims.deep_claims.digits_claim({"rho_mean": {"1": narrow, "2": wide}, "seeds": [1, 2, 3]})
     assert row["verdict"] == expected
-    assert "(means over 3 seeds)" in row["measured"]
+    assert "(means over 3 seed(s))" in row["measured"]
 
 
 def two_layer(multi: int, decay: float, use: list[list[float]], fan: list[list[float]],

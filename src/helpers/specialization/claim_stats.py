@@ -44,7 +44,7 @@ def over_seeds(values: Sequence[float] | np.ndarray, k: int = 1) -> Interval:
 
 def shown(interval: Interval, digits: int = 2) -> str:
     """``0.41 [0.38, 0.43] (95 %, 8 seeds)``: the interval as a claim row prints it."""
-    return f"{interval.format(digits)} ({interval.level:.1%}, n = {interval.n})".replace(".0%", " %")
+    return f"{interval.format(digits)} ({interval.level * 100:.3g} %, n = {interval.n})"
 
 
 def outcomes_text(outcomes: Sequence[bool | None]) -> str:

@@ -147,6 +147,13 @@ def sample_complexity_table(results: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sample_complexity_summary(table: pd.DataFrame, min_multi: int = 2) -> pd.DataFrame:
+    """Per size (rows) and data source (columns): each seed's mean rho_mean over widths >=
+    ``min_multi``, then the mean over seeds with its 95 % t-interval."""
+    per_seed = table[table["multi"] >= min_multi].groupby(["source", "size", "seed"])["rho_mean"].mean()
+    return per_seed.groupby(level=["size", "source"]).agg(interval_cell).unstack("source")
+
+
 def smallest_size(table: pd.DataFrame, source: str, level: float, min_multi: int = 2) -> float:
     """The smallest training-set size at which students of width >= ``min_multi`` reach a mean
     (over seeds and widths) rho_mean >= ``level``, and stay there for every larger size; inf if never."""
