@@ -102,7 +102,7 @@ def digits_claim(result: dict) -> dict:
     return {"claim": "Real-data teacher: wider students specialise more (CIFAR-10 in the paper; digits here)",
             "paper": "CIFAR-10 4-layer CNN (paper's notebooks): ρ_mean per layer 1x ≈ 0.72/0.49/0.39/0.47, "
                      "2x ≈ 0.79/0.68/0.65/0.68",
-            "measured": f"digits MLP teacher, ρ_mean per layer (means over {len(result["seeds"])} seed(s)): {means}; "
+            "measured": f"digits MLP teacher, ρ_mean per layer (means over {len(result['seeds'])} seed(s)): {means}; "
                         f"{multis[-1]}x - {multis[0]}x: " + "/".join(iv.format(2) for iv in gaps)
                         + f" ({outcomes_text(outcomes)})",
             "verdict": verdict(outcomes), "label": "specialization-digits", **_where("2"),
