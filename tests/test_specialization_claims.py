@@ -181,6 +181,9 @@ def test_the_deep_claims_on_hand_made_layers():
     falling = {key: values[::-1] if key[1] == 100 else [v - 0.5 for v in values] for key, values in rising.items()}
     per_layer, lshape = claims.deep_claims.deep_claims(deep_result(falling, -0.3))
     assert lshape["verdict"] == "does not hold"
+    no_band = deep_result(rising, 0.3)
+    no_band["history"][0]["usefulness"][1] = [[0.5, 0.3]] * 8  # layer 1: no specialised student anywhere
+    assert claims.deep_claims.deep_claims(no_band)[1]["verdict"] == "holds partly"
     assert per_layer["verdict"] in ("holds partly", "does not hold")  # falls with data; L0 still ahead
 
 
