@@ -30,7 +30,7 @@ def deep_args(**changes) -> dict:
     """:func:`deep.run_gaussian`'s settings: the book's defaults with ``changes``."""
     return dict(d=DEEP.input_dim, outputs=DEEP.outputs, data_std=DEEP.data_std, n_eval=DEEP.n_eval,
                 batch_size=DEEP.batch_size, steps=DEEP.steps, lrs=DEEP.lr, drop=DEEP.lr_drop,
-                checks=DEEP.checks) | changes
+                checks=DEEP.checks, decay=DEEP.decay) | changes
 
 
 def test_correlation_of_hand_made_activations():

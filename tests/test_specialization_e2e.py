@@ -23,18 +23,19 @@ def check_part_run(run_dir: Path) -> None:
     assert set(table["task"]) == {"two-layer", "sample-complexity", "deep", "digits", "batchnorm"}
     assert table[table["metric"] == "best_corr_mean"]["value"].between(-1, 1).all()
     claims = read_claims(run_dir)
-    assert list(claims["number"]) == list(range(1, 10))
+    assert list(claims["number"]) == list(range(1, 11))
     assert set(claims["verdict"]) <= set(VERDICTS)
-    # claim 9's share of BN shifts below zero is the metric rows' share, pooled over channels
+    # claim 10's share of BN shifts below zero is the metric rows' share, mean over seeds
     bn = table[(table["task"] == "batchnorm") & (table["metric"] == "beta_negative_share")]
-    pooled = (bn["value"] * bn["n"]).sum() / bn["n"].sum()
-    assert f"{pooled:.0%} of β < 0" in claims.loc[claims["number"] == 9, "measured"].item()
-    # claim 3's log10 losses are the metric rows' final eval losses, mean over seeds
+    assert f"share of β < 0 per seed {bn['value'].mean():.2f} [" in claims.loc[claims["number"] == 10,
+                                                                                 "measured"].item()
+    # claim 4's log10 losses are the metric rows' final eval losses, mean over seeds
     loss = table[(table["task"] == "two-layer") & (table["metric"] == "eval_loss")].copy()
     loss["log10"] = np.log10(loss["value"])
     narrow = loss[loss["model"] == "1x"].groupby("run")["log10"].mean()
-    measured = claims.loc[claims["number"] == 3, "measured"].item()
-    assert all(f"1x {value:.2f} ±" in measured for value in narrow), (narrow, measured)
+    measured = claims.loc[claims["number"] == 4, "measured"].item()
+    assert all(f"1x {value:.2f} [" in measured for value in narrow), (narrow, measured)
+    assert claims["test"].str.startswith("Compares ").all() and claims["interval"].str.len().all()
     markdown = "".join("".join(cell["source"]) for step in PART.steps
                        for cell in json.loads((run_dir / "notebooks" / f"{step}.ipynb").read_text())["cells"]
                        if cell["cell_type"] == "markdown")

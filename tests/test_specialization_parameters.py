@@ -52,7 +52,8 @@ def test_every_real_profile_passes_and_builds_complete_jobs(profile, root):
 
 def test_the_default_profile_is_the_notebooks_defaults(root):
     block = load_profile("default", root)["parts"]["specialization"]
-    assert all(not settings for settings in block.values())
+    # where the jobs run changes no result (it is kept out of every fingerprint): the only setting
+    assert all(set(settings) <= {"executor"} for settings in block.values())
 
 
 def _ci_with(root, step, **changes):

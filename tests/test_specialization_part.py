@@ -44,6 +44,13 @@ def test_bench_rows_and_budget_lines_come_from_the_figures_and_parameters():
     rows = PART.bench_rows(figures)
     assert rows[0][1] == "2,000 vs 500 seed-steps/s (4.0x; same weights: True)"
     assert rows[-1][1] == "4.0x"
+    figures["widths"]["1x"] |= {"single_seed_steps_per_s": 1000.0, "batching_alone": 2.0}
+    figures["batching_geomean"] = 2.0
+    rows = dict(PART.bench_rows(figures))  # both ratios, each naming what it compares
+    alone = next(key for key in rows if "batching alone (the written-out step" in key)
+    assert rows[alone] == "2,000 vs 1,000 seed-steps/s (2.0x)"
+    assert rows["Part III, batching alone, geometric mean over widths"] == "2.0x"
+    assert rows["Part III, batching and no autograd, geometric mean over widths"] == "4.0x"
     lines = budget_lines({"01_two_layer": {"n_seeds": 3, "epochs": 7, "steps_per_epoch": 1000},
                           "02_deep_and_real_data": {"n_seeds": 2, "deep_steps": 4000, "deep_sizes": [500, 32000]}})
     assert "3 seeds and 7 epochs of 1,000 SGD steps" in lines[0]

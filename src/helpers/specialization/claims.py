@@ -1,14 +1,17 @@
 """The part's claims and practices, computed from the chapters' records (never typed).
 
-Each of the paper's predictions (the brief's figure-by-figure list) gets a qualitative
-test on this run, made of sub-tests, and a verdict by the book's one rule
-(:func:`helpers.claims.verdict`: *holds* when every sub-test passes, *holds partly* when
-some do, *does not hold* when none does). "The paper reports" quotes the values read off
-the author's notebooks (32 seeds, 100k steps), marked as the paper's; "measured here"
-gives this run's numbers with their spread over seeds (mean +- std). Each claim names the
-section that shows it by its MyST label. The practices (:data:`PRACTICES`) rest on the
-claims and are graded by :func:`helpers.claims.grade_from_verdicts` with this part's bar
-of :data:`MIN_SEEDS` seeds for *strong*.
+Each of the paper's predictions (the brief's figure-by-figure list) gets a stated test
+(:class:`helpers.claims.StatedTest`: what is compared, on which seeds, the statistic, the
+threshold, the number of sub-tests and their correction), chosen from what the paper
+claims before the run is read, and a verdict by the book's one rule
+(:func:`helpers.claims.verdict`: a sub-test passes when its whole interval lies on the
+claimed side of the threshold, fails when wholly on the other, else is undecided). The
+statistics and the family correction are in :mod:`helpers.specialization.claim_stats`;
+the deep, digits and BatchNorm claims in :mod:`helpers.specialization.deep_claims`.
+"The paper reports" quotes the values read off the author's notebooks (32 seeds, 100k
+steps); "measured here" gives this run's numbers with their intervals over seeds. The
+practices (:data:`PRACTICES`) rest on the claims and are graded by
+:func:`helpers.claims.grade_from_verdicts` with this part's bar of :data:`MIN_SEEDS` seeds.
 
 Explained in the book: {ref}`specialization-best-practices`.
 """
@@ -18,254 +21,243 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
-from helpers.claims import Claim, Practice, grade_from_verdicts, verdict
-from helpers.specialization import report
+from helpers.claims import NOT_SETTLED, Claim, Practice, StatedTest, grade_from_verdicts, verdict
+from helpers.intervals import binomial_interval, paired_bootstrap
+from helpers.specialization import deep_claims, report
+from helpers.specialization.claim_stats import BONFERRONI, outcomes_text, over_seeds, shown
 from helpers.specialization.part import MIN_SEEDS
 
 PART = "specialization"
 
-TWO_LAYER, DEEP_AND_REAL = "Two-layer networks", "Deep networks and real data"
+TWO_LAYER = "Two-layer networks"
+
+NEAR_ZERO_SHARE = 0.8
+"""L-shape: the share of un-specialised students with near-zero fan-out the interval must clear
+(the paper: fan-out ≲ 0.1 for them all; 0.8 asks for the large majority)."""
+
+EQUAL, DECAYING = 0.5, 1.0
+"""Crossover: p at most EQUAL counts as equal strength, p at least DECAYING as decaying (the
+paper's F3: 1x best at p ≤ 0.5, stuck at p ≥ 1)."""
+
+RECOVERY_MARGIN = -0.5
+"""Over-realisation: wider students recover at least as many nodes as 1x when the interval
+of (widest - 1x) lies above -0.5 nodes (counts are integers)."""
+
+SAMPLE_RATIO = 1.0
+"""Sample complexity: log2(Gaussian N / teacher-aware N) must lie above 1 (at most half the samples)."""
 
 
-def _verdict(passed: Sequence[bool]) -> str:
-    """The book's verdict on sub-tests that each pass or fail (numpy booleans made plain)."""
-    return verdict([bool(p) for p in passed])
-
-
-def _shown(label: str, chapter: str, section: str) -> dict[str, str]:
+def _shown(label: str, section: str, chapter: str = TWO_LAYER) -> dict[str, str]:
     """Where a claim is shown: the section's MyST label and the link's text."""
     return {"label": label, "shown_in": f"{chapter}, section {section}"}
 
 
-def _pm(values) -> str:
-    values = np.asarray(values, dtype=float)
-    return f"{np.nanmean(values):.2f} ± {np.nanstd(values):.2f}"
+def lshape_claim(configs: list[dict]) -> dict:
+    """F1: un-specialised students of an over-realised net end with near-zero fan-out.
 
-
-def lshape_claim(configs: list[dict]) -> dict[str, str]:
-    """F1: over-realised students that match no teacher have (near-)zero fan-out; 1x with decay keeps failures.
-
-    Three sub-tests: the brief's strict one (in every cell of width >= 2, >= 95 % of the
-    un-specialised students have fan-out < 0.1 or < 5 % of the largest), the shape (their
-    mean fan-out below a fifth of the specialised students'), and 1x failures at p >= 1.
+    Per seed, the students of every width >= 2 and every p are pooled: the share of the
+    un-specialised ones (best rho < 0.9) whose fan-out is near zero (< 0.1, or < 5 % of the
+    seed's largest). One sub-test: the mean of that share over seeds, its t-interval above
+    :data:`NEAR_ZERO_SHARE`. Their mean fan-out relative to the specialised students' is
+    shown beside it, not tested.
     """
-    wide, narrow, ratios = [], [], []
-    for result in configs:
-        stats = report.lshape_stats(result)
-        if result["multi"] >= 2:
-            wide.append(stats["low_fanout_share"].to_numpy())
-            use, fan = np.asarray(result["usefulness"]), np.asarray(result["fanout"])
-            loose, tight = use < report.SPECIALISED, use > 0.95
-            if loose.any() and tight.any():
-                ratios.append(fan[loose].mean() / fan[tight].mean())
-        elif result["decay"] >= 1:
-            narrow.append(stats["failures"].to_numpy())
-    shares = np.concatenate(wide) if wide else np.array([np.nan])
-    failures = np.concatenate(narrow) if narrow else np.array([0])
-    cells = [float(np.mean(share)) for share in wide] or [float("nan")]
-    ratio = float(np.max(ratios)) if ratios else float("nan")
-    passed = [min(cells) >= 0.95, bool(ratios) and ratio < 0.2, bool(np.mean(failures > 0) >= 0.5)]
+    per_seed = report.lshape_per_seed(configs)
+    shares, ratios = per_seed["near_zero_share"].to_numpy(), per_seed["fanout_ratio"].to_numpy()
+    share, ratio = over_seeds(shares), over_seeds(ratios)
+    test = StatedTest(
+        compared="the fan-out of un-specialised students (best ρ < 0.9) of students 2x and wider against "
+                 "near zero (< 0.1, or < 5 % of the seed's largest fan-out)",
+        on=f"{share.n} seeds with un-specialised students, each pooling every width ≥ 2 and every p",
+        statistic="per seed, the share of un-specialised students with near-zero fan-out; mean over seeds with "
+                  "its 95 % t-interval",
+        threshold=f"holds when the whole interval lies above {NEAR_ZERO_SHARE}, fails when wholly below, else "
+                  "undecided", comparisons=1)
     return {"claim": "L-shape: un-specialised students of an over-realised net end with near-zero fan-out",
             "paper": "m=10, 100k steps, 32 seeds (paper's notebooks): for 2x-10x, un-specialised students "
-                                 "(ρ≈0.35-0.95) have fan-out ≲ 0.1; at 1x with p ≥ 1 failures keep fan-out 0.35-0.75",
-            "measured": f"share of un-specialised (ρ<0.9) students with fan-out < 0.1 (or < 5% of the largest), "
-                             f"multi ≥ 2: {_pm(shares)} over seeds (worst cell {min(cells):.2f}); their mean fan-out "
-                             f"is at most {ratio:.0%} of the specialised (ρ>0.95) students' in every cell; 1x, p ≥ 1: "
-                             f"failures (ρ<0.5, fan-out>0.3) in {np.mean(failures > 0):.0%} of seeds",
-            "verdict": _verdict(passed), **_shown("specialization-lshape", TWO_LAYER, "L-shape"),
-            "test": "the share of un-specialised students with near-zero fan-out is >= 0.95 in every cell of width "
-                    ">= 2; their mean fan-out is below a fifth of the specialised ones'; 1x at p >= 1 keeps failures "
-                    "in at least half of the seeds"}
+                     "(ρ≈0.35-0.95) have fan-out ≲ 0.1",
+            "measured": f"share of un-specialised students with near-zero fan-out {share.format(2)}; their mean "
+                        f"fan-out relative to the specialised (ρ > 0.95) students' {ratio.format(2)} (shown, not "
+                        "tested)",
+            "verdict": verdict([share.outcome(NEAR_ZERO_SHARE)]), **_shown("specialization-lshape", "L-shape"),
+            "test": test, "interval": f"share: {shown(share)}; fan-out ratio: {shown(ratio)}; t-intervals over seeds"}
 
 
-def overrealisation_claim(configs: list[dict], early_epoch: int, threshold: float) -> dict[str, str]:
-    """F2: the number of teacher nodes recovered grows with width, for every decay; longer training helps."""
-    table = {}
-    for result in configs:
-        per_seed = report.recovery(result, -1, threshold).sum(axis=1)
-        early = report.recovery(result, min(early_epoch, len(result["eval_loss"][0]) - 1), threshold).sum(axis=1)
-        table[(result["decay"], result["multi"])] = (per_seed, early)
-    decays = sorted({d for d, _ in table})
-    monotone, wider_better, dominates = [], [], []
-    parts = []
-    for decay in decays:
-        multis = sorted(m for d, m in table if d == decay)
-        means = [table[(decay, m)][0].mean() for m in multis]
-        spread = max(table[(decay, m)][0].std() for m in multis) + 0.5
-        monotone.append(all(b >= a - spread for a, b in zip(means, means[1:], strict=False)))
-        wider_better.append(means[-1] >= means[0])
-        dominates += [bool(np.all(table[(decay, m)][0] >= table[(decay, m)][1])) for m in multis]
-        parts.append(f"p={decay:g}: " + " / ".join(f"{mean:.1f}" for mean in means))
-    passed = [all(monotone), all(wider_better), all(dominates)]
-    return {"claim": "Over-realisation: wider students recover more teacher nodes, and sooner",
-            "paper": "m=20 (paper's notebooks): at p=1 2x-10x recover ≈ all 20, 1x falls to ≈0.3 "
-                                 "after idx 12; at p=2 drop-off idx ≈ 6-9 (1x) … 12-17 (10x); 100 epochs dominate 5",
-            "measured": f"teacher nodes recovered (mean over seeds) for widths {sorted({m for _, m in table})}: "
-                             + "; ".join(parts) + f"; final ≥ early (epoch {early_epoch}) in "
-                             f"{np.mean(dominates):.0%} of configurations",
-            "verdict": _verdict(passed), **_shown("specialization-recovery", TWO_LAYER, "recovery"),
-            "test": "for every p, recovered nodes do not fall with width (beyond the seeds' spread + 0.5); the widest "
-                    "recover at least as many as 1x; the final count >= the early one in every configuration"}
+def failures_claim(configs: list[dict]) -> dict:
+    """F1's second observation: a 1x student of a decaying teacher (p >= 1) keeps failures
+    (best rho < 0.5 with fan-out > 0.3), the widest student of the same teacher does not.
+
+    Units are (seed, p >= 1) pairs, the teacher shared by both widths; the statistic is the
+    mean paired difference of "has a failure" (1x minus widest), paired bootstrap.
+    """
+    multis = sorted({r["multi"] for r in configs})
+    pairs = report.failure_pairs(configs, DECAYING)
+    empty = np.array([], dtype=bool)
+    narrow, wide = pairs.get(1, empty), pairs.get(multis[-1], empty)
+    test = StatedTest(
+        compared=f"1x against the widest student ({multis[-1]}x) of the same teacher",
+        on=f"{narrow.size} (seed, p) pairs with p ≥ {DECAYING:g}",
+        statistic="per pair, whether the student has a failure (best ρ < 0.5 with fan-out > 0.3), 1x minus "
+                  "widest; mean paired difference with its 95 % paired-bootstrap interval over the pairs",
+        threshold="holds when the whole interval lies above 0, fails when wholly below, else undecided",
+        comparisons=1)
+    row = {"claim": "1x failures: a 1x student of a decaying teacher keeps nodes that match nothing yet carry "
+                    "output weight; an over-realised one does not",
+           "paper": "m=10, 100k steps (paper's notebooks): at 1x with p ≥ 1, failures keep fan-out 0.35-0.75; "
+                    "2x-10x show none",
+           **_shown("specialization-lshape", "L-shape"), "test": test}
+    if multis[-1] == 1 or narrow.size == 0 or narrow.size != wide.size:
+        return {**row, "measured": f"no pair of 1x and a wider student at p ≥ {DECAYING:g} in this run",
+                "verdict": NOT_SETTLED, "interval": "none: nothing to compare"}
+    diff = paired_bootstrap(narrow.astype(float), wide.astype(float))
+    share_1x, share_wide = binomial_interval(int(narrow.sum()), narrow.size), \
+        binomial_interval(int(wide.sum()), wide.size)
+    return {**row, "measured": f"pairs with a failure: 1x {share_1x.format(2)}, {multis[-1]}x "
+                               f"{share_wide.format(2)}; difference {diff.format(2)}",
+            "verdict": verdict([diff.outcome(0)]),
+            "interval": f"difference: {shown(diff)}, paired bootstrap; shares: Clopper-Pearson 95 %"}
 
 
-def crossover_claim(configs: list[dict]) -> dict[str, str]:
-    """F3: equal strength -> 1x reaches the lowest loss; decaying strength -> 1x gets stuck above wider ones."""
-    table = report.loss_table(configs)
-    lowest, highest = table["decay"].min(), table["decay"].max()
+def overrealisation_claim(configs: list[dict], threshold: float) -> dict:
+    """F2: for every p, the widest student recovers at least as many teacher nodes as 1x
+    (paired by seed; :data:`RECOVERY_MARGIN`), one sub-test per p, Bonferroni."""
+    decays, multis = sorted({r["decay"] for r in configs}), sorted({r["multi"] for r in configs})
+    count = {(r["decay"], r["multi"]): report.recovery(r, -1, threshold).sum(axis=1) for r in configs}
+    k = len(decays)
+    gaps = {d: over_seeds(count[(d, multis[-1])] - count[(d, multis[0])], k) for d in decays}
+    outcomes = [gaps[d].outcome(RECOVERY_MARGIN) for d in decays] if len(multis) > 1 else []
+    means = "; ".join(f"p={d:g}: " + " / ".join(f"{count[(d, m)].mean():.1f}" for m in multis) for d in decays)
+    test = StatedTest(
+        compared=f"the widest student ({multis[-1]}x) against 1x of the same teacher",
+        on=f"{len(configs[0]['seeds'])} seeds per p, p in {{{', '.join(f'{d:g}' for d in decays)}}}",
+        statistic="per seed, teacher nodes recovered (best ρ > threshold at the end), widest minus 1x; mean over "
+                  "seeds with its t-interval", threshold=f"per p, passes when the whole interval lies above "
+                  f"{RECOVERY_MARGIN} nodes (no fewer than 1x), fails when wholly below", comparisons=k,
+        correction=BONFERRONI if k > 1 else "")
+    return {"claim": "Over-realisation: for every teacher decay, wider students recover at least as many teacher "
+                     "nodes as 1x",
+            "paper": "m=20 (paper's notebooks): at p=1 2x-10x recover ≈ all 20, 1x falls to ≈0.3 after idx 12; "
+                     "at p=2 drop-off idx ≈ 6-9 (1x) … 12-17 (10x)",
+            "measured": f"nodes recovered (mean over seeds) for widths {multis}: {means}; widest - 1x: "
+                        + "; ".join(f"p={d:g} {gaps[d].format(1)}" for d in decays)
+                        + f" ({outcomes_text(outcomes)})",
+            "verdict": verdict(outcomes), **_shown("specialization-recovery", "recovery"), "test": test,
+            "interval": "; ".join(f"p={d:g}: {shown(gaps[d], 1)}" for d in decays) + "; t-intervals over seeds"}
 
-    def cell(decay: float, which: str) -> pd.Series:
-        part = table[table["decay"] == decay].sort_values("multi")
-        return part.iloc[0] if which == "narrow" else part.iloc[-1]
 
-    equal_n, equal_w = cell(lowest, "narrow"), cell(lowest, "wide")
-    decayed_n, decayed_w = cell(highest, "narrow"), cell(highest, "wide")
-    passed = [equal_n["mean"] < equal_w["mean"], decayed_n["mean"] > decayed_w["mean"]]
-    return {"claim": "Loss crossover: with equal-strength teachers 1x converges best; with decaying strength "
-                     "it gets stuck while wider students keep improving",
-            "paper": "log10 eval loss at 100 epochs, m=20 (paper's notebooks): p=0: 1x < -8, 10x ≈ -6.0; "
-                                 "p=2: 1x ≈ -4.0, 10x ≈ -5.3",
-            "measured": f"log10 eval loss: p={lowest:g}: {equal_n['multi']:.0f}x {equal_n['mean']:.2f} ± "
-                             f"{equal_n['std']:.2f} vs {equal_w['multi']:.0f}x {equal_w['mean']:.2f} ± "
-                             f"{equal_w['std']:.2f}; p={highest:g}: {decayed_n['multi']:.0f}x {decayed_n['mean']:.2f}"
-                             f" ± {decayed_n['std']:.2f} vs {decayed_w['multi']:.0f}x {decayed_w['mean']:.2f} ± "
-                             f"{decayed_w['std']:.2f}",
-            "verdict": _verdict(passed), **_shown("specialization-loss", TWO_LAYER, "loss curves"),
-            "test": "mean log10 loss: 1x below the widest at the smallest p, above it at the largest p"}
+def crossover_claim(configs: list[dict]) -> dict:
+    """F3: at equal strength (p <= 0.5) 1x ends at a lower loss than the widest student; at
+    decaying strength (p >= 1) at a higher one. Needs both kinds of p: with fewer the
+    verdict is *not settled*, never a comparison of a p with itself."""
+    decays, multis = sorted({r["decay"] for r in configs}), sorted({r["multi"] for r in configs})
+    log_loss = {(r["decay"], r["multi"]): np.log10(np.asarray(r["eval_loss"])[:, -1]) for r in configs}
+    equal = [d for d in decays if d <= EQUAL]
+    decaying = [d for d in decays if d >= DECAYING]
+    test = StatedTest(
+        compared=f"1x against the widest student ({multis[-1]}x) of the same teacher, at the smallest p ≤ "
+                 f"{EQUAL:g} and at the largest p ≥ {DECAYING:g}",
+        on=f"{len(next(iter(log_loss.values())))} seeds per p; p in this run: "
+           f"{{{', '.join(f'{d:g}' for d in decays)}}}",
+        statistic="per seed, log10 final eval loss of 1x minus the widest; mean over seeds with its t-interval",
+        threshold="passes at the small p when the whole interval lies below 0 and at the large p when above 0; "
+                  "fails when wholly on the other side; needs both kinds of p, else not settled",
+        comparisons=2, correction=BONFERRONI)
+    row = {"claim": "Loss crossover: with equal-strength teachers 1x converges best; with decaying strength "
+                    "it gets stuck while wider students keep improving",
+           "paper": "log10 eval loss at 100 epochs, m=20 (paper's notebooks): p=0: 1x < -8, 10x ≈ -6.0; "
+                    "p=2: 1x ≈ -4.0, 10x ≈ -5.3",
+           **_shown("specialization-loss", "loss curves"), "test": test}
+    if not equal or not decaying or len(multis) < 2:
+        return {**row, "measured": f"needs a p ≤ {EQUAL:g} and a p ≥ {DECAYING:g} and two widths; this run has p "
+                                   f"in {{{', '.join(f'{d:g}' for d in decays)}}}, widths {multis}",
+                "verdict": NOT_SETTLED, "interval": "none: the comparison is not posed on this run"}
+    lo, hi = equal[0], decaying[-1]
+    gap = {d: over_seeds(log_loss[(d, multis[0])] - log_loss[(d, multis[-1])], 2) for d in (lo, hi)}
+    outcomes = [gap[lo].outcome(0, higher_is_better=False), gap[hi].outcome(0)]
+
+    def cell(d: float, m: int) -> str:
+        return f"{m}x {over_seeds(log_loss[(d, m)]).format(2)}"
+
+    return {**row, "measured": f"log10 eval loss: p={lo:g}: {cell(lo, multis[0])} vs {cell(lo, multis[-1])}; "
+                               f"p={hi:g}: {cell(hi, multis[0])} vs {cell(hi, multis[-1])}; 1x - widest: p={lo:g} "
+                               f"{gap[lo].format(2)}, p={hi:g} {gap[hi].format(2)}",
+            "verdict": verdict(outcomes),
+            "interval": f"1x - widest: p={lo:g} {shown(gap[lo])}, p={hi:g} {shown(gap[hi])}; t-intervals over seeds"}
 
 
-def strong_first_claim(result: dict, threshold: float) -> dict[str, str]:
+def strong_first_claim(result: dict, threshold: float) -> dict:
     """F4: strong teacher nodes are recovered first (Spearman of time-to-recovery vs index > 0)."""
-    table = report.dynamics(result, threshold)
-    values = table["spearman"].to_numpy()
-    mean, std = np.nanmean(values), np.nanstd(values)
+    spearman = over_seeds(report.dynamics(result, threshold)["spearman"].to_numpy())
+    test = StatedTest(compared="the time at which each teacher node is recovered against its index (1 = strongest)",
+                      on=f"{len(result['seeds'])} seeds (seeds where every node ties are left out)",
+                      statistic="per seed, Spearman correlation of time to recovery with teacher index; mean over "
+                                "seeds with its 95 % t-interval",
+                      threshold="holds when the whole interval lies above 0, fails when wholly below", comparisons=1)
     return {"claim": "Strong teacher nodes (large fan-out) are specialised first",
             "paper": "m=5, 2x, p=1 (paper's notebooks): strongest matched in ≈2-5 epochs of 100 steps, "
-                                 "teachers 2-4 in ≈3-12, the weakest unmatched after 40 in 2 of 3 seeds",
-            "measured": f"Spearman(time to recovery, teacher index) {mean:.2f} ± {std:.2f} over "
-                             f"{len(values)} seeds (m={result['m']}, {result['multi']}x, p={result['decay']:g})",
-            "verdict": _verdict([mean > 0, mean - std > 0]), **_shown("specialization-dynamics", TWO_LAYER, "dynamics"),
-            "test": "mean Spearman > 0, and mean - std > 0"}
+                     "teachers 2-4 in ≈3-12, the weakest unmatched after 40 in 2 of 3 seeds",
+            "measured": f"Spearman(time to recovery, teacher index) {spearman.format(2)} (m={result['m']}, "
+                        f"{result['multi']}x, p={result['decay']:g})",
+            "verdict": verdict([spearman.outcome(0)]), **_shown("specialization-dynamics", "dynamics"),
+            "test": test, "interval": f"{shown(spearman)}, t-interval over seeds"}
 
 
-def sample_complexity_claim(results: list[dict], level: float) -> dict[str, str]:
-    """F7: teacher-aware data specialises students with far fewer samples than Gaussian data."""
+def sample_complexity_claim(results: list[dict], level: float) -> dict:
+    """F7: teacher-aware data specialises students with at most half the samples Gaussian data needs.
+
+    Per seed and source, N* is the smallest size at which the mean rho over widths >= 2
+    reaches ``level`` and stays (2x the largest size when never: censored, stated); the
+    statistic is log2(N*_gaussian / N*_aware) per seed."""
     table = report.sample_complexity_table(results)
-    aware = report.smallest_size(table, "teacher-aware", level)
-    gauss = report.smallest_size(table, "gaussian", level)
-    passed = [aware < gauss, bool(np.isfinite(aware)) and aware * 2 <= gauss]
-    largest = table["size"].max()
+    largest = int(table["size"].max())
+    needed = report.seed_sizes(table, level, censored=2 * largest)
+    ratio = over_seeds(np.log2(needed["gaussian"] / needed["teacher-aware"]).to_numpy())
+    test = StatedTest(compared="teacher-aware against Gaussian training data, same teacher",
+                      on=f"{ratio.n} seeds, students of width ≥ 2, sizes up to {largest}",
+                      statistic=f"per seed, log2 of N*(Gaussian) / N*(teacher-aware), N* the smallest size with mean "
+                                f"best ρ ≥ {level} from there on ({2 * largest} when never reached); mean over seeds "
+                                "with its 95 % t-interval",
+                      threshold=f"holds when the whole interval lies above {SAMPLE_RATIO:g} (at most half the "
+                                "samples), fails when wholly below", comparisons=1)
 
-    def show(size: float) -> str:
-        return f"{size:.0f}" if np.isfinite(size) else f"> {largest}"
+    def sizes(source: str) -> str:
+        return over_seeds(needed[source].to_numpy()).format(0)
 
     return {"claim": "Sample complexity: data at the teacher's boundaries specialises students with far fewer samples",
             "paper": "m=5, p=1 (ICML Fig. 9, paper's notebooks): teacher-aware ρ ≈ 0.95-1.0 at N = 30-60 "
-                                 "for multi ≥ 2; Gaussian reaches ≈1.0 only at N ≈ 400-600",
-            "measured": f"smallest N with mean ρ ≥ {level} (multi ≥ 2): teacher-aware {show(aware)}, "
-                             f"Gaussian {show(gauss)}",
-            "verdict": _verdict(passed), **_shown("specialization-sample-complexity", TWO_LAYER, "sample complexity"),
-            "test": "teacher-aware data reaches the level at a smaller N than Gaussian data, and at half of it or less"}
-
-
-def deep_claims(result: dict) -> list[dict[str, str]]:
-    """F6 and F5: rho_mean per layer rises with data, lowest layer first; the deep L-shape."""
-    table = report.deep_table(result).groupby(["layer", "size"])["rho_mean"].agg(["mean", "std"]).reset_index()
-    sizes = sorted(table["size"].unique())
-    layers = sorted(table["layer"].unique())
-    rises = [table[(table.layer == layer) & (table["size"] == sizes[-1])]["mean"].item()
-             > table[(table.layer == layer) & (table["size"] == sizes[0])]["mean"].item() for layer in layers]
-    by_layer = table.groupby("layer")["mean"].mean()
-    lowest_first = bool(by_layer.iloc[0] >= by_layer.iloc[1:].max())
-    shown = "; ".join(f"L{layer}: " + " → ".join(f"{v:.2f}" for v in table[table.layer == layer]["mean"])
-                      for layer in layers)
-    per_layer = {"claim": "Deep nets: mean best correlation per layer rises with the training-set size, lowest "
-                          "layer first",
-                 "paper": "ICML Fig. 6, 2x (paper's notebooks): ρ_mean L0/L3 0.73/0.44 at 5k, 0.97/0.57 "
-                                      "at 12.5k, ≈1.0 in all layers from 20k",
-                 "measured": f"ρ_mean at N = {', '.join(str(s) for s in sizes)}: {shown}",
-                 "verdict": _verdict([all(rises), lowest_first]), **_shown("specialization-deep", DEEP_AND_REAL, "1"),
-                 "test": "every layer's mean rises from the smallest to the largest N; the lowest layer's average "
-                         "is the highest"}
-    points = report.deep_lshape(result)
-    band, low_fan = [], []  # one sub-test of each kind per layer
-    for layer in layers:
-        part = points[points.layer == layer]
-        specialised, loose = part[part.usefulness > 0.95], part[part.usefulness < 0.6]
-        band.append(len(specialised) > 0)
-        low_fan.append(len(loose) == 0 or loose.fanout.mean() < specialised.fanout.mean())
-    counts = ", ".join(f"L{layer}: {int((points[points.layer == layer].usefulness > 0.95).sum())}" for layer in layers)
-    lshape = {"claim": "Deep L-shape: every layer has specialised students, and the others have smaller "
-                       "generalised fan-out",
-              "paper": "multi 10, 40 epochs (paper's notebooks): a band at ρ≈1 (fan-out up to 0.65-0.85) "
-                                   "and a low-fan-out mass at ρ<0.6 in every layer; a run without BN shows no clean L",
-              "measured": f"students with ρ > 0.95 at N = {sizes[-1]} (pooled over seeds): {counts}; ρ<0.6 "
-                               f"students have the smaller mean fan-out in {sum(low_fan)} of {len(layers)} layers",
-              "verdict": _verdict(band + low_fan), **_shown("specialization-deep", DEEP_AND_REAL, "1"),
-              "test": "per layer: some students with best correlation > 0.95, and those below 0.6 have the smaller "
-                      "mean fan-out"}
-    return [per_layer, lshape]
-
-
-def digits_claim(result: dict) -> dict[str, str]:
-    """CIFAR analogue: wider students of a teacher trained on real data match its nodes better."""
-    means = {m: np.mean(v, axis=0) for m, v in result["rho_mean"].items()}
-    stds = {m: np.std(v, axis=0) for m, v in result["rho_mean"].items()}
-    multis = sorted(means, key=int)
-    narrow, wide = multis[0], multis[-1]
-    on_means = bool(np.all(means[wide] > means[narrow]))
-    beyond = bool(np.all(means[wide] - stds[wide] > means[narrow] + stds[narrow]))
-    shown = "; ".join(f"{m}x: " + "/".join(f"{v:.2f}" for v in means[m]) for m in multis)
-    return {"claim": "Real-data teacher: wider students specialise more (CIFAR-10 in the paper; digits here)",
-            "paper": "CIFAR-10 4-layer CNN (paper's notebooks): ρ_mean per layer 1x ≈ 0.72/0.49/0.39/0.47, "
-                                 "2x ≈ 0.79/0.68/0.65/0.68",
-            "measured": f"digits MLP teacher, ρ_mean per layer: {shown} (means over {len(result['seeds'])} "
-                             "seeds)",
-            "verdict": _verdict([on_means, beyond]), **_shown("specialization-digits", DEEP_AND_REAL, "2"),
-            "test": "per layer, the widest students' mean is above the narrowest's, and beyond one std of each"}
-
-
-def batchnorm_claim(results: list[dict]) -> dict[str, str]:
-    """F8: most BN shifts are negative, more so with depth (substitute network)."""
-    table = report.batchnorm_table(results)
-    overall = float((table.negative_share * table.channels).sum() / table.channels.sum())
-    half = len(table) // 2
-    deeper = bool(table.negative_share.iloc[half:].mean() >= table.negative_share.iloc[:half].mean())
-    per_seed = [sum(r["negative"]) / sum(r["total"]) for r in results]
-    return {"claim": "BatchNorm shifts: most β are negative, more so in deeper layers",
-            "paper": "ImageNet VGG19-BN (paper's notebook): 92.9% of 5,504 channels have β ≤ 0; the deep "
-                                 "half ≥ 96%",
-            "measured": f"substitute (our VGG-like BN net on digits): {overall:.0%} of β < 0 (per seed "
-                             f"{_pm(per_seed)}); per layer " + "/".join(f"{v:.0%}" for v in table.negative_share),
-            "verdict": _verdict([overall > 0.5, deeper]), **_shown("specialization-batchnorm", DEEP_AND_REAL, "3"),
-            "test": "more than half of all shifts below zero; the deeper half of the layers has the larger share"}
+                     "for multi ≥ 2; Gaussian reaches ≈1.0 only at N ≈ 400-600",
+            "measured": f"N* (mean over seeds): teacher-aware {sizes('teacher-aware')}, Gaussian {sizes('gaussian')}; "
+                        f"log2 ratio {ratio.format(2)}",
+            "verdict": verdict([ratio.outcome(SAMPLE_RATIO)]),
+            **_shown("specialization-sample-complexity", "sample complexity"), "test": test,
+            "interval": f"log2 ratio: {shown(ratio)}, t-interval over seeds"}
 
 
 def claims(first: dict, second: dict) -> list[Claim]:
     """Every claim, numbered from 1, from chapter 1's and chapter 2's summaries
     (:func:`helpers.specialization.report.read_summaries`)."""
     params = first["params"]
-    rows = [lshape_claim(first["configs"]),
-            overrealisation_claim(first["configs"], params["early_epoch"], params["threshold"]),
-            crossover_claim(first["configs"]), strong_first_claim(first["dynamics"], params["threshold"]),
+    rows = [lshape_claim(first["configs"]), failures_claim(first["configs"]),
+            overrealisation_claim(first["configs"], params["threshold"]), crossover_claim(first["configs"]),
+            strong_first_claim(first["dynamics"], params["threshold"]),
             sample_complexity_claim(first["sample_complexity"], params["threshold"]),
-            *deep_claims(second["deep"]), digits_claim(second["digits"]), batchnorm_claim(second["batchnorm"])]
+            *deep_claims.deep_claims(second["deep"]), deep_claims.digits_claim(second["digits"]),
+            deep_claims.batchnorm_claim(second["batchnorm"])]
     return [Claim(part=PART, number=number, **row) for number, row in enumerate(rows, start=1)]
 
 
 PRACTICES: tuple[tuple[str, tuple[int, ...]], ...] = (
-    ("Over-realise: give a layer more nodes than the function needs (2x-5x); more of the target's units are "
-     "matched, sooner, and the extra nodes do not hurt the fit", (2, 8)),
+    ("Over-realise when the target's units differ in strength (2x-5x): more of them are matched; with "
+     "equal-strength units the extra nodes cost fit (a higher final loss than the exact width)", (3, 4, 9)),
     ("After training, prune by fan-out: nodes that matched nothing end with near-zero outgoing weight, so "
-     "removing the lowest-fan-out nodes drops the un-specialised ones", (1, 7)),
+     "removing the lowest-fan-out nodes drops the un-specialised ones", (1, 8)),
     ("Train long enough for weak units: strong units are learned first, weak ones late; an early plateau "
-     "of the loss is not the end", (2, 4)),
-    ("Do not pick the width by the loss of a short run: with equal-strength units the narrow net wins early, "
-     "with unequal ones it gets stuck", (3,)),
+     "of the loss is not the end", (3, 5)),
+    ("Do not pick the width by the loss of a short run: with equal-strength units the narrow net wins, "
+     "with unequal ones it gets stuck", (4,)),
     ("Data decides specialisation: samples near the units' boundaries specialise with far fewer examples; with "
-     "plain data, deeper layers need more of it", (5, 6)),
-    ("With a teacher trained on real data, wider students match its hidden units better", (8,)),
+     "plain data, deeper layers need more of it", (6, 7)),
+    ("With a teacher trained on real data, wider students match its hidden units better", (9,)),
 )
 """Each practice and the numbers of the claims it rests on."""
 
@@ -285,5 +277,6 @@ def practices(claim_rows: Sequence[Claim], seeds: int) -> list[Practice]:
 
 
 def fewest_seeds(first: dict, second: dict) -> int:
-    """The fewest seeds behind any claim: the smaller ``n_seeds`` of the two chapters."""
-    return min(first["params"]["n_seeds"], second["params"]["n_seeds"])
+    """The fewest seeds behind any claim: the fewest of every seed count the two chapters ran."""
+    one, two = first["params"], second["params"]
+    return min(one["n_seeds"], one["sc_seeds"], two["n_seeds"], two["bn_seeds"])

@@ -108,8 +108,11 @@ def layer_stats(student: list[list[torch.Tensor]], teacher: list[list[torch.Tens
 
 def run_gaussian(seeds: list[int], sizes: list[int], multi: int, widths: list[int], d: int, outputs: int,
                  data_std: float, n_eval: int, batch_size: int, steps: int, lrs: tuple[float, float], drop: float,
-                 checks: int) -> dict:
+                 checks: int, decay: float) -> dict:
     """Deep students ``multi`` x ``widths`` of Gaussian-data teachers, for every (size, seed).
+
+    ``decay`` is the teachers' fan-out strength decay p (column i of every layer above the
+    first divided by (1 + i)^p, :func:`helpers.specialization.teachers.deep_teacher`).
 
     Returns, per (size, seed) pair, at ``checks`` + 1 evenly spaced checkpoints (step 0
     first): per layer the teacher nodes' best correlations, the students' best
@@ -123,7 +126,7 @@ def run_gaussian(seeds: list[int], sizes: list[int], multi: int, widths: list[in
     for seed in seeds:
         rng = np.random.default_rng([seed, 31])
         x_eval = rng.normal(0.0, data_std, size=(n_eval, d))
-        teachers[seed] = (deep_teacher(rng, d, widths, outputs, x_eval), x_eval,
+        teachers[seed] = (deep_teacher(rng, d, widths, outputs, x_eval, decay), x_eval,
                           rng.normal(0.0, data_std, size=(max(sizes), d)))
     for _, seed in pairs:
         xs.append(teachers[seed][2])

@@ -14,7 +14,7 @@ from typing import Any
 from helpers.pipeline.contract import PartContract, lazy, step_rules
 from helpers.specialization.parameters import STEP_MODULES
 
-MIN_SEEDS = 2
+MIN_SEEDS = 8
 """The fewest seeds behind a *strong* practice (:func:`helpers.claims.grade`): the part's bar."""
 
 SWEEPS = {"two_layer": "01_two_layer", "deep_and_real_data": "02_deep_and_real_data"}
@@ -29,9 +29,13 @@ def budget_lines(step_params: Mapping[str, Mapping[str, Any]]) -> list[str]:
     if first:
         lines.append(f"- two-layer networks: {first['n_seeds']} seeds and {first['epochs']} epochs of "
                      f"{first['steps_per_epoch']:,} SGD steps per configuration (the paper: 32 seeds, 100 epochs).")
+    if first and "sc_seeds" in first:
+        lines.append(f"- sample complexity: {first['sc_seeds']} seeds, {first['sc_steps']:,} SGD steps for every "
+                     "training-set size (the paper's Fig. 9: 100k).")
     if second:
         lines.append(f"- deep networks: {second['n_seeds']} seeds, {second['deep_steps']:,} SGD steps for "
-                     f"every training-set size up to {max(second['deep_sizes']):,} samples.")
+                     f"every training-set size up to {max(second['deep_sizes']):,} samples"
+                     + (f"; {second['bn_seeds']} BatchNorm networks." if "bn_seeds" in second else "."))
     return lines
 
 

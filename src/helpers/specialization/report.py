@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.intervals import seed_interval
 from helpers.paths import atomic_write_text
 from helpers.pipeline import results
 from helpers.specialization import measures
@@ -43,6 +44,39 @@ def lshape_stats(result: dict, absolute: float = 0.1, relative: float = 0.05) ->
                      "fanout_unspecialised": float(fan[loose].mean()) if loose.any() else 0.0,
                      "failures": int(((use < 0.5) & (fan > 0.3)).sum()), "max_fanout": float(fan.max())})
     return pd.DataFrame(rows)
+
+
+def lshape_per_seed(configs: list[dict], min_multi: int = 2) -> pd.DataFrame:
+    """Per seed, the students of every configuration of width >= ``min_multi`` pooled: how many
+    are un-specialised (best rho < 0.9), the share of those with near-zero fan-out (< 0.1, or
+    < 5 % of the configuration's largest), and their mean fan-out over the specialised
+    (rho > 0.95) students' mean (NaN without both kinds). The L-shape claim's statistic."""
+    pooled: dict[int, dict[str, list]] = {}
+    for result in configs:
+        if result["multi"] < min_multi:
+            continue
+        for seed, use, fan in zip(result["seeds"], result["usefulness"], result["fanout"], strict=True):
+            use, fan = np.asarray(use), np.asarray(fan)
+            loose, near = use < SPECIALISED, (fan < 0.1) | (fan < 0.05 * fan.max())
+            own = pooled.setdefault(seed, {"near": [], "loose": [], "tight": []})
+            own["near"] += near[loose].tolist()
+            own["loose"] += fan[loose].tolist()
+            own["tight"] += fan[use > 0.95].tolist()
+    rows = [{"seed": seed, "unspecialised": len(own["loose"]),
+             "near_zero_share": float(np.mean(own["near"])) if own["loose"] else float("nan"),
+             "fanout_ratio": float(np.mean(own["loose"]) / np.mean(own["tight"]))
+             if own["loose"] and own["tight"] else float("nan")} for seed, own in pooled.items()]
+    return pd.DataFrame(rows, columns=["seed", "unspecialised", "near_zero_share", "fanout_ratio"])
+
+
+def failure_pairs(configs: list[dict], min_decay: float) -> dict[int, np.ndarray]:
+    """Per width: whether each (seed, p >= ``min_decay``) pair's student has a failure (best
+    rho < 0.5 with fan-out > 0.3), pairs in one order for every width (p-major, then seed)."""
+    found: dict[int, list[np.ndarray]] = {}
+    for result in sorted(configs, key=lambda r: r["decay"]):
+        if result["decay"] >= min_decay:
+            found.setdefault(result["multi"], []).append(lshape_stats(result)["failures"].to_numpy() > 0)
+    return {multi: np.concatenate(parts) for multi, parts in found.items()}
 
 
 def recovery(result: dict, epoch: int, threshold: float) -> np.ndarray:
@@ -113,6 +147,13 @@ def sample_complexity_table(results: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sample_complexity_summary(table: pd.DataFrame, min_multi: int = 2) -> pd.DataFrame:
+    """Per size (rows) and data source (columns): each seed's mean rho_mean over widths >=
+    ``min_multi``, then the mean over seeds with its 95 % t-interval."""
+    per_seed = table[table["multi"] >= min_multi].groupby(["source", "size", "seed"])["rho_mean"].mean()
+    return per_seed.groupby(level=["size", "source"]).agg(interval_cell).unstack("source")
+
+
 def smallest_size(table: pd.DataFrame, source: str, level: float, min_multi: int = 2) -> float:
     """The smallest training-set size at which students of width >= ``min_multi`` reach a mean
     (over seeds and widths) rho_mean >= ``level``, and stay there for every larger size; inf if never."""
@@ -123,6 +164,19 @@ def smallest_size(table: pd.DataFrame, source: str, level: float, min_multi: int
         if good.loc[size:].all():
             return float(size)
     return float("inf")
+
+
+def seed_sizes(table: pd.DataFrame, level: float, censored: float, min_multi: int = 2) -> pd.DataFrame:
+    """Per seed (rows) and data source (columns): the smallest training-set size at which the
+    mean rho_mean over widths >= ``min_multi`` reaches ``level`` and stays there for every
+    larger size; ``censored`` where no size does."""
+    part = table[table["multi"] >= min_multi].groupby(["source", "seed", "size"])["rho_mean"].mean()
+    rows: dict[tuple[str, int], float] = {}
+    for (source, seed), series in part.groupby(level=["source", "seed"]):
+        means = series.droplevel(["source", "seed"]).sort_index()
+        good = means >= level
+        rows[(source, seed)] = next((float(size) for size in means.index if good.loc[size:].all()), censored)
+    return pd.Series(rows).unstack(0)
 
 
 def deep_table(result: dict) -> pd.DataFrame:
@@ -206,21 +260,41 @@ def lshape_frame(configs: list[dict]) -> pd.DataFrame:
                       for result in configs])
 
 
+def interval_cell(values: Any, digits: int = 2) -> str:
+    """``mean [low, high]``: the mean over seeds with its 95 % t-interval, for a chapter's table
+    (NaNs dropped; one seed gives ``n/a`` bounds)."""
+    array = np.asarray(values, dtype=float)
+    array = array[~np.isnan(array)]
+    return seed_interval(array).format(digits) if array.size else "n/a"
+
+
+def interval_table(frame: pd.DataFrame, by: list[str], columns: list[str], digits: int = 2) -> pd.DataFrame:
+    """Each of ``columns`` as :func:`interval_cell` over the rows (seeds) of each group of ``by``."""
+    return frame.groupby(by)[columns].agg(lambda values: interval_cell(values, digits))
+
+
 def lshape_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """The L-shape's statistics of :func:`lshape_frame`, mean over seeds, decay x width."""
-    return frame.groupby(["decay", "multi"]).agg(
-        unspecialised=("unspecialised", "mean"), low_fanout_share=("low_fanout_share", "mean"),
-        fanout_unspecialised=("fanout_unspecialised", "mean"), failures=("failures", "mean")).round(3)
+    """The L-shape's statistics of :func:`lshape_frame`, mean over seeds with its 95 %
+    t-interval, decay x width."""
+    return interval_table(frame, ["decay", "multi"], ["unspecialised", "low_fanout_share", "fanout_unspecialised",
+                                                       "failures"])
 
 
 def recovered_table(configs: list[dict], early_epoch: int, threshold: float) -> pd.DataFrame:
-    """Teacher nodes recovered after ``early_epoch`` epochs and at the end, mean and std over
-    seeds, decay x width."""
+    """Teacher nodes recovered after ``early_epoch`` epochs and at the end, mean over seeds
+    with its 95 % t-interval, decay x width."""
     rows = [{"decay": r["decay"], "multi": r["multi"], "seed": seed, "final": final, "early": early}
             for r in configs
             for seed, final, early in zip(r["seeds"], recovery(r, -1, threshold).sum(axis=1),
                                           recovery(r, early_epoch, threshold).sum(axis=1), strict=True)]
-    return pd.DataFrame(rows).groupby(["decay", "multi"])[["early", "final"]].agg(["mean", "std"]).round(2)
+    return interval_table(pd.DataFrame(rows), ["decay", "multi"], ["early", "final"], 1)
+
+
+def loss_summary(results: list[dict]) -> pd.DataFrame:
+    """log10 of the final eval loss, mean over seeds with its 95 % t-interval: width (rows) x decay."""
+    rows = [{"decay": r["decay"], "multi": r["multi"], "log10_loss": float(np.log10(loss[-1]))}
+            for r in results for loss in r["eval_loss"]]
+    return interval_table(pd.DataFrame(rows), ["multi", "decay"], ["log10_loss"])["log10_loss"].unstack("decay")
 
 
 def shown_size(size: float, largest: int) -> str:
@@ -235,9 +309,9 @@ def mean_std(values: Any) -> str:
 
 
 def digits_table(result: dict) -> pd.DataFrame:
-    """rho_mean per layer (rows) of each student width (columns), mean over seeds."""
-    return pd.DataFrame({f"{multi}x": pd.DataFrame(values).mean() for multi, values in result["rho_mean"].items()}
-                        ).rename_axis("layer").round(3)
+    """rho_mean per layer (rows) of each student width (columns), mean over seeds with its 95 % t-interval."""
+    return pd.DataFrame({f"{multi}x": pd.DataFrame(values).agg(interval_cell)
+                         for multi, values in result["rho_mean"].items()}).rename_axis("layer")
 
 
 def pooled_share(table: pd.DataFrame, column: str) -> float:

@@ -33,13 +33,13 @@ class TwoLayerConfig:
         teacher_nodes: m, the teacher's hidden width in the L-shape, recovery and loss figures.
         decays: fan-out strength decays p.
         multis: student widths as multiples of m.
-        epochs: checkpoints after step 0; an epoch is ``steps_per_epoch`` SGD steps (the paper runs 100).
+        epochs: checkpoints after step 0; an epoch is ``steps_per_epoch`` SGD steps (100 as the paper).
         steps_per_epoch: SGD steps per epoch (1,000 as in the paper).
         early_epoch: the short run of the recovery figure.
         threshold: a teacher node is recovered when its best correlation is strictly above it.
     """
 
-    n_seeds: int = 4
+    n_seeds: int = 8
     input_dim: int = 100
     outputs: int = 50
     data_std: float = 1.5
@@ -50,7 +50,7 @@ class TwoLayerConfig:
     teacher_nodes: int = 10
     decays: tuple[float, ...] = (0, 1, 2)
     multis: tuple[int, ...] = (1, 2, 5, 10)
-    epochs: int = 12
+    epochs: int = 100
     steps_per_epoch: int = 1000
     early_epoch: int = 5
     threshold: float = 0.95
@@ -96,7 +96,7 @@ class SampleComplexityConfig:
     decay: float = 1.0
     multis: tuple[int, ...] = (1, 2, 5, 10)
     sizes: tuple[int, ...] = (30, 60, 120, 240, 480, 960)
-    seeds: int = 2
+    seeds: int = 8
     steps: int = 10000
     shift_mean: float = 2.0
     shift_std: float = 2.0
@@ -120,9 +120,11 @@ class DeepConfig:
         lr_drop: share of the steps before the drop.
         n_eval: evaluation inputs.
         checks: checkpoints after step 0.
+        decay: the teacher's fan-out strength decay p (column i of every layer above the
+            first divided by (1 + i)^p; the paper's default 0: every node equally strong).
     """
 
-    n_seeds: int = 2
+    n_seeds: int = 8
     widths: tuple[int, ...] = (10, 15, 20, 25)
     multi: int = 2
     input_dim: int = 20
@@ -135,6 +137,7 @@ class DeepConfig:
     lr_drop: float = 0.2
     n_eval: int = 2048
     checks: int = 3
+    decay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ class BatchNormConfig:
 
     channels: tuple[int, ...] = (16, 16, 32, 32, 64, 64)
     epochs: int = 15
-    seeds: int = 3
+    seeds: int = 8
     batch_size: int = 64
     lr: float = 0.05
 

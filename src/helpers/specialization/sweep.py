@@ -130,7 +130,7 @@ def deep_and_real_data_jobs(params: dict[str, Any]) -> list[Job]:
     jobs = [job(deep.run_gaussian, f"deep-x{net.multi}", seeds=seeds, sizes=list(net.sizes), multi=net.multi,
                 widths=list(net.widths), d=net.input_dim, outputs=net.outputs, data_std=net.data_std,
                 n_eval=net.n_eval, batch_size=net.batch_size, steps=net.steps, lrs=tuple(net.lr), drop=net.lr_drop,
-                checks=net.checks),
+                checks=net.checks, decay=float(net.decay)),
             job(digits.run_digits, "digits", seeds=seeds, multis=list(dig.multis), widths=list(dig.widths),
                 teacher_epochs=dig.teacher_epochs, steps=dig.steps, batch_size=dig.batch_size, lr=dig.lr,
                 noise=dig.noise)]

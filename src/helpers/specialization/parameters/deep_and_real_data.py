@@ -26,6 +26,7 @@ RULES = {
     "deep_data_std": number(0, 100, lo_open=True), "deep_sizes": int_list(1, "training-set sizes"),
     "deep_steps": integer(1), "deep_batch_size": integer(1), "deep_lr": LEARNING_RATES,
     "deep_lr_drop": number(0, 1), "deep_n_eval": integer(10), "deep_checks": integer(1),
+    "deep_decay": number(0, 5),
     "digits_multis": WIDTH_MULTIPLES, "digits_widths": WIDTHS, "digits_teacher_epochs": integer(1),
     "digits_steps": integer(1), "digits_lr": number(0, 1, lo_open=True),
     "bn_channels": WIDTHS, "bn_epochs": integer(1), "bn_seeds": integer(1, 64),
