@@ -68,3 +68,9 @@ def test_holm_outcomes_sign_the_rejected_differences():
     family = [paired_bootstrap(base + 0.05, base), paired_bootstrap(base - 0.05, base),
               paired_bootstrap(base + rng.normal(0, 0.05, 400), base)]
     assert holm_outcomes(family) == [True, False, None]
+
+
+def test_a_bounded_statistic_keeps_its_interval_in_range():
+    share = seed_interval([0.9, 1.0, 1.0, 0.7], bounds=(0.0, 1.0))
+    assert share.high == 1.0 and seed_interval([0.9, 1.0, 1.0, 0.7]).high > 1.0
+    assert share.low == seed_interval([0.9, 1.0, 1.0, 0.7]).low

@@ -98,10 +98,12 @@ def _values(values: Sequence[float] | np.ndarray, what: str) -> np.ndarray:
     return array
 
 
-def seed_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> Interval:
+def seed_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL,
+                  bounds: tuple[float, float] | None = None) -> Interval:
     """Mean over seeds with a Student-t interval: one seed gives no bounds; fewer than
     :data:`MIN_SEEDS` an interval that decides nothing (no p-value); seeds that all agree
-    a zero-width interval."""
+    a zero-width interval. ``bounds`` clips the interval to the statistic's range (a share
+    lies in [0, 1], a rank correlation in [-1, 1]): the t-interval does not know it."""
     array = _values(values, "seed_interval")
     n, mean = array.size, float(array.mean())
     method = f"mean of {n} seed(s), t-interval"
@@ -114,7 +116,10 @@ def seed_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) ->
         return Interval(mean, mean, mean, level, method, n, p, decisive)
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sem
     p = float(2 * stats.t.sf(abs(mean) / sem, n - 1)) if decisive else float("nan")
-    return Interval(mean, mean - half, mean + half, level, method, n, p, decisive)
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return Interval(mean, low, high, level, method, n, p, decisive)
 
 
 def binomial_interval(successes: int, trials: int, level: float = LEVEL) -> Interval:

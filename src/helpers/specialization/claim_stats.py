@@ -31,15 +31,21 @@ def family_level(k: int) -> float:
     return 1 - (1 - LEVEL) / max(k, 1)
 
 
-def over_seeds(values: Sequence[float] | np.ndarray, k: int = 1) -> Interval:
-    """Mean over seeds (NaNs dropped) with its t-interval at :func:`family_level` of ``k``;
-    no value gives an interval without estimate or bounds (undecided)."""
+SHARE, CORRELATION = (0.0, 1.0), (-1.0, 1.0)
+"""The ranges of a share and of a rank correlation, which their intervals are clipped to."""
+
+
+def over_seeds(values: Sequence[float] | np.ndarray, k: int = 1,
+               bounds: tuple[float, float] | None = None) -> Interval:
+    """Mean over seeds (NaNs dropped) with its t-interval at :func:`family_level` of ``k``,
+    clipped to ``bounds`` (:data:`SHARE`, :data:`CORRELATION`) where the statistic has a
+    range; no value gives an interval without estimate or bounds (undecided)."""
     array = np.asarray(values, dtype=float)
     array = array[~np.isnan(array)]
     if array.size == 0:
         nan = float("nan")
         return Interval(nan, nan, nan, family_level(k), "no seed", 0)
-    return seed_interval(array, level=family_level(k))
+    return seed_interval(array, level=family_level(k), bounds=bounds)
 
 
 def shown(interval: Interval, digits: int = 2) -> str:

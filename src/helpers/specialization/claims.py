@@ -25,7 +25,7 @@ import numpy as np
 from helpers.claims import NOT_SETTLED, Claim, Practice, StatedTest, grade_from_verdicts, verdict
 from helpers.intervals import binomial_interval, paired_bootstrap
 from helpers.specialization import deep_claims, report
-from helpers.specialization.claim_stats import BONFERRONI, outcomes_text, over_seeds, shown
+from helpers.specialization.claim_stats import BONFERRONI, CORRELATION, SHARE, outcomes_text, over_seeds, shown
 from helpers.specialization.part import MIN_SEEDS
 
 PART = "specialization"
@@ -64,7 +64,7 @@ def lshape_claim(configs: list[dict]) -> dict:
     """
     per_seed = report.lshape_per_seed(configs)
     shares, ratios = per_seed["near_zero_share"].to_numpy(), per_seed["fanout_ratio"].to_numpy()
-    share, ratio = over_seeds(shares), over_seeds(ratios)
+    share, ratio = over_seeds(shares, bounds=SHARE), over_seeds(ratios)
     test = StatedTest(
         compared="the fan-out of un-specialised students (best ρ < 0.9) of students 2x and wider against "
                  "near zero (< 0.1, or < 5 % of the seed's largest fan-out)",
@@ -187,7 +187,7 @@ def crossover_claim(configs: list[dict]) -> dict:
 
 def strong_first_claim(result: dict, threshold: float) -> dict:
     """F4: strong teacher nodes are recovered first (Spearman of time-to-recovery vs index > 0)."""
-    spearman = over_seeds(report.dynamics(result, threshold)["spearman"].to_numpy())
+    spearman = over_seeds(report.dynamics(result, threshold)["spearman"].to_numpy(), bounds=CORRELATION)
     test = StatedTest(compared="the time at which each teacher node is recovered against its index (1 = strongest)",
                       on=f"{len(result['seeds'])} seeds (seeds where every node ties are left out)",
                       statistic="per seed, Spearman correlation of time to recovery with teacher index; mean over "

@@ -14,7 +14,7 @@ import numpy as np
 
 from helpers.claims import StatedTest, verdict
 from helpers.specialization import report
-from helpers.specialization.claim_stats import BONFERRONI, outcomes_text, over_seeds, shown
+from helpers.specialization.claim_stats import BONFERRONI, SHARE, outcomes_text, over_seeds, shown
 
 DEEP_AND_REAL = "Deep networks and real data"
 
@@ -121,7 +121,7 @@ def batchnorm_claim(results: list[dict]) -> dict:
     """F8: most BN shifts are negative (share > 0.5), more so in the deeper half of the layers."""
     table = report.batchnorm_table(results)
     half = len(table) // 2
-    share = over_seeds([sum(r["negative"]) / sum(r["total"]) for r in results], 2)
+    share = over_seeds([sum(r["negative"]) / sum(r["total"]) for r in results], 2, bounds=SHARE)
     deeper = over_seeds([np.sum(r["negative"][half:]) / np.sum(r["total"][half:])
                          - np.sum(r["negative"][:half]) / np.sum(r["total"][:half]) for r in results], 2)
     outcomes = [share.outcome(0.5), deeper.outcome(0)]
