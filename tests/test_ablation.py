@@ -134,9 +134,11 @@ def test_identical_grid_entries_share_one_run(tmp_path):
                        ("training/train_log.csv", "step,loss\n1,2.0\n"),
                        ("variant.json", json.dumps({"run": source.run, "key": "k", "settings": {}}))]:
         (origin / name).write_text(text)
+    (origin / "units.parquet").write_bytes(b"PAR1")  # a variant's per-unit scores travel with its rows
     rec = copy_variant(dup, origin, folder, source, log=lambda m: None)
     assert (folder / "rows.csv").read_text() == (origin / "rows.csv").read_text()
     assert (folder / "training" / "train_log.csv").exists()
+    assert (folder / "units.parquet").read_bytes() == b"PAR1"
     saved = json.loads((folder / "variant.json").read_text())
     assert saved["same_as"] == "loo:crosslingual" and saved["seconds"] == 0.0 and rec["run"] == "lang:no-crosslingual"
     html = links_html(pd.DataFrame([{**rec, "slug": dup.slug}]))

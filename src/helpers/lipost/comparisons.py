@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.claims import verdict
 from helpers.lipost.evaluation.suite import MAIN_METRIC
-from helpers.lipost.evaluation.units import UNIT_METRIC, Side, family
+from helpers.lipost.evaluation.units import UNIT_METRIC, Side, count_outcomes, family, outcomes
 
 Comparison = tuple[str, Side, Side, str, str, str]
 
@@ -79,3 +80,38 @@ def variants_vs_base(units: pd.DataFrame, manifest: dict, runs: list[str], tasks
     model = f"finetuned-{size}"
     return family(units, [(f"{run}: {t}", Side(run, model), Side("base", model), t, unit_metric(manifest, t), "all")
                           for run in runs for t in tasks])
+
+
+def contests(units: pd.DataFrame, manifest: dict, pairs: list[tuple[Side, Side]], tasks: list[str]) -> pd.DataFrame:
+    """Each contest ``(a, b)`` over ``tasks`` as its own Holm family, the families stacked
+    (chapter 3's headline comparisons: a contest's family is what a claim on it reads)."""
+    frames = [models_vs(units, manifest, [pair], tasks) for pair in pairs]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames) if frames else models_vs(units, manifest, [], tasks)
+
+
+def tally(frame: pd.DataFrame) -> str:
+    """A family's wins, ties and losses in words."""
+    c = count_outcomes(frame)
+    return f"{c['win']} wins, {c['tie']} ties, {c['loss']} losses"
+
+
+def budget_families(units: pd.DataFrame, manifest: dict, tasks: list[str], singles: list[str],
+                    out_of_domain: list[str], size: int, prefix: str = "") -> dict[int, pd.DataFrame]:
+    """The deciding comparisons of claims 1-3 that the larger budget repeats, at the budget
+    of ``prefix`` (``""``: the grid's base budget, ``"budget:"``: the larger one)."""
+    return {1: transfer(units, manifest, singles, size, prefix),
+            2: zero_shot(units, manifest, [], out_of_domain, size, prefix),
+            3: multilingual(units, manifest, tasks, size, prefix)}
+
+
+def budget_curve(units: pd.DataFrame, manifest: dict, tasks: list[str], singles: list[str],
+                 out_of_domain: list[str], size: int, budgets: dict[str, str]) -> pd.DataFrame:
+    """Per claim and budget (``budgets``: run prefix -> its words): the comparisons' tally
+    and the verdict they give, so the chapter shows whether a verdict moves with budget."""
+    rows = []
+    for prefix, words in budgets.items():
+        for number, frame in budget_families(units, manifest, tasks, singles, out_of_domain, size, prefix).items():
+            rows.append({"claim": number, "budget": words, "comparisons": len(frame), "outcomes": tally(frame),
+                         "verdict": verdict(outcomes(frame))})
+    return pd.DataFrame(rows).set_index(["claim", "budget"]).sort_index(level=0, sort_remaining=False)
