@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from helpers.claims import verdict_from_counts
 from helpers.config import ParamError
 from helpers.lipost import report as A
 from helpers.lipost.sweep.grid import expand_grid
@@ -72,7 +71,7 @@ def _rows(values):
 MANIFEST = {"topic": {"kind": "label", "in_domain": True}, "search": {"kind": "retrieval", "in_domain": True}}
 
 
-def test_differences_within_the_seed_spread_are_ties():
+def test_the_transfer_matrix_is_the_gain_over_the_untuned_model_in_means_over_seeds():
     rows = _rows({("base", 1): {"search": 0.60, "topic": 0.80}, ("base", 2): {"search": 0.62, "topic": 0.82},
                   ("single:search", 1): {"search": 0.50, "topic": 0.40},
                   ("single:search", 2): {"search": 0.52, "topic": 0.41},
@@ -80,12 +79,7 @@ def test_differences_within_the_seed_spread_are_ties():
                   ("single:topic", 2): {"search": 0.61, "topic": 0.83},
                   ("untuned", 1): {"search": 0.55, "topic": 0.30}})
     s = A.seed_summary(rows, MANIFEST)
-    gain = A.transfer_gain(s, ["search", "topic"], 384)
-    assert gain.loc["search", "verdict"] == "win"   # 0.61 vs 0.51, spread ~0.02
-    assert gain.loc["topic", "verdict"] == "tie"    # 0.81 vs 0.815, within the spread
-    assert A.count_verdicts(gain) == {"win": 1, "tie": 1, "loss": 0}
-    counts = A.count_verdicts(gain)
-    assert verdict_from_counts(counts["win"], counts["tie"], counts["loss"]) == "holds partly"
+    assert A.value_of(s, "base", 384, "search") == pytest.approx((0.61, 0.0141), abs=1e-3)
     matrix = A.transfer_matrix(s, ["search", "topic"], ["search", "topic"], 384)
     assert matrix.loc["only search", "search"] == pytest.approx(0.51 - 0.55)
     assert matrix.loc["all tasks", "topic"] == pytest.approx(0.81 - 0.30)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from helpers.claims import FAIL, PASS, UNDECIDED, Claim, Practice, StatedTest, grade, verdict, verdict_from_counts
@@ -245,17 +244,19 @@ def practice_rows(data: Inputs) -> list[Practice]:
         out.append(_practice(text, f"on Spanish/French cells: {_tally(c)}", support(c, favoured=c["win"] > c["loss"]),
                              data.n_seeds, (3,)))
     for question, label in (("mixing", "Task sampling"), ("scale", "InfoNCE scale (inverse temperature)")):
-        if question not in asked:
+        runs = [v.run for v in data.variants if v.question == question]
+        if question not in asked or not runs:
             continue
-        settings = {"base": "base"} | {v.run: v.run for v in data.variants if v.question == question}
-        means = {run: A.in_domain_mean(s, run, full, tasks) for run in settings}
-        best = max(means, key=means.get)
-        spread = float(np.mean([A.value_of(s, "base", full, t)[1] for t in tasks]))
-        text = ", ".join(f"{run}: {m:.3f}" for run, m in means.items())
-        margin = means[best] - sorted(means.values())[-2] if len(means) > 1 else 0.0
-        clear = margin > spread
-        practice = f"{label}: {best} scored best" if clear else f"{label}: the settings tried score alike"
-        out.append(_practice(practice, f"mean in-domain main metric, {text}", [PASS if clear else UNDECIDED], 1))
+        versus = C.variants_vs_base(data.units, data.manifest, runs, tasks, full)
+        c = count_outcomes(versus)
+        text = "; ".join(f"{run} vs {data.base[question if question == 'scale' else 'sampler']}: "
+                         f"{C.tally(versus.loc[[i for i in versus.index if i.startswith(run + ': ')]])}"
+                         for run in runs)
+        practice = (f"{label}: the base setting scored better" if c["loss"] > c["win"] else
+                    f"{label}: another setting scored better" if c["win"] > c["loss"] else
+                    f"{label}: the settings tried score alike")
+        out.append(_practice(practice, f"variant vs base per in-domain task (Holm): {text}",
+                             [UNDECIDED] if not c["win"] + c["loss"] else [PASS], 1))
     if "unfrozen" in asked:
         pts = A.unfrozen_points(s, data.summaries, data.n_layers, data.base["freeze_layers"], tasks, full)
         text = "; ".join(f"{int(r.unfrozen)} layers: {r.value:.3f} at {r.sec_per_step:.2f} s/step"
