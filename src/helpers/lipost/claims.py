@@ -25,7 +25,7 @@ import pandas as pd
 from helpers.claims import FAIL, PASS, UNDECIDED, Claim, Practice, StatedTest, grade, verdict, verdict_from_counts
 from helpers.lipost import comparisons as C
 from helpers.lipost import report as A
-from helpers.lipost.evaluation.units import count_outcomes, outcomes
+from helpers.lipost.evaluation.units import DIFFERENCE, count_outcomes, outcomes
 from helpers.lipost.sweep.grid import MIN_SEEDS
 
 PART = "lipost"
@@ -156,15 +156,16 @@ def interval_text(frame: pd.DataFrame) -> str:
     """Each comparison's difference with its 95 % interval and outcome, as the claim row prints it."""
     if frame.empty:
         return "no per-unit scores: no interval (not settled)"
-    return "; ".join(f"{label}: {row['difference [95 % interval]']} ({row['outcome (Holm)']})"
-                     for label, row in frame.iterrows())
+    return "; ".join(f"{label}: {row[DIFFERENCE]} ({row['outcome (Holm)']})"
+                     for label, row in frame.iterrows()) + " (95 % intervals before Holm; outcome after Holm)"
 
 
 def _units_words(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "no units"
     n = [iv.n for iv in frame.attrs["intervals"]]
-    return f"{len(n)} comparisons over {min(n)}-{max(n)} test queries or items each"
+    span = f"{min(n)}" if min(n) == max(n) else f"{min(n)}-{max(n)}"
+    return f"{len(n)} comparison(s) over {span} test queries or items each"
 
 
 def claim_families(data: Inputs) -> dict[int, pd.DataFrame]:

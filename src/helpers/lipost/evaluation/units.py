@@ -29,6 +29,9 @@ UNIT_METRIC = {"mrr@10": "rr@10", "label_accuracy": "label_correct", "triplet_ac
 
 COLUMNS = ["model", "task", "lang", "metric", "unit", "value", "run", "seed"]
 OUTCOME_WORD = {True: "win", None: "tie", False: "loss"}
+DIFFERENCE = "difference [95 % interval, before Holm]"
+"""The column of a comparison's difference and its own (unadjusted) interval; the outcome
+column is the family's Holm decision, so an interval that just clears zero may still be a tie."""
 """A Holm-decided outcome of "a beats b" in the chapters' words."""
 
 
@@ -124,10 +127,10 @@ def family(units: pd.DataFrame, comparisons: list[tuple[str, Side, Side, str, st
         mean_a = float(scores(units, a.run, a.model, task, metric, lang).mean())
         mean_b = float(scores(units, b.run, b.model, task, metric, lang).mean())
         rows.append({"comparison": label, "a": round(mean_a, 3), "b": round(mean_b, 3),
-                     "difference [95 % interval]": interval.format(3), "p": round(interval.p, 4),
+                     DIFFERENCE: interval.format(3), "p": round(interval.p, 4),
                      "units": interval.method})
         intervals.append(interval)
-    frame = pd.DataFrame(rows, columns=["comparison", "a", "b", "difference [95 % interval]", "p", "units"])
+    frame = pd.DataFrame(rows, columns=["comparison", "a", "b", DIFFERENCE, "p", "units"])
     frame["outcome (Holm)"] = [OUTCOME_WORD[o] for o in holm_outcomes(intervals)] if intervals else []
     frame.attrs["intervals"] = intervals
     return frame.set_index("comparison")
