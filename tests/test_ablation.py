@@ -212,3 +212,20 @@ def test_the_grid_on_a_two_worker_dask_cluster_gives_the_in_process_rows(small_d
     again = run_grid(root, variants, tiny, tmp_path / "dask", 32, 20, 1, executor={"kind": "dask", "workers": 2},
                      log=lambda _: None)
     assert again["reused"].sum() == 2  # finished variants are reused without starting a job
+
+
+def test_the_larger_budget_repeats_the_claims_deciding_runs_on_every_seed():
+    base = {**BASE, "steps": 32, "freeze_layers": 11}
+    spec = {**SPEC, "questions": ["budget"], "budget_steps": 0, "budget_unfrozen": 0, "budget_tasks": ["topic"]}
+    variants = expand_grid(spec, ["en", "fr"], base, n_layers=12)
+    runs = pd.Series([v.run for v in variants]).value_counts()
+    assert set(runs.index) == {"base", "budget:base", "budget:single:topic", "budget:lang:en-only",
+                               "budget:lang:no-crosslingual"} and (runs == 2).all()  # every seed
+    v = {x.run: x for x in variants}
+    # 0 resolves to 4 x the steps and twice the trained layers, served from the base's cache level
+    assert v["budget:base"].overrides == {"steps": 128, "freeze_layers": 10, "frozen_cache_layers": 10}
+    assert v["budget:single:topic"].overrides["tasks"] == ["topic"]
+    for bad, match in [({"budget_steps": 64}, "grid_budget_steps"), ({"budget_unfrozen": 1}, "grid_budget_unfrozen"),
+                       ({"budget_tasks": ["nope"]}, "grid_budget_tasks")]:
+        with pytest.raises(ParamError, match=match):
+            expand_grid({**spec, **bad}, ["en", "fr"], base, n_layers=12)
