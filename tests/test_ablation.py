@@ -3,7 +3,6 @@
 import pandas as pd
 import pytest
 
-from helpers.claims import verdict_from_counts
 from helpers.config import ParamError
 from helpers.lipost import report as A
 from helpers.lipost.sweep.grid import expand_grid
@@ -72,7 +71,7 @@ def _rows(values):
 MANIFEST = {"topic": {"kind": "label", "in_domain": True}, "search": {"kind": "retrieval", "in_domain": True}}
 
 
-def test_differences_within_the_seed_spread_are_ties():
+def test_the_transfer_matrix_is_the_gain_over_the_untuned_model_in_means_over_seeds():
     rows = _rows({("base", 1): {"search": 0.60, "topic": 0.80}, ("base", 2): {"search": 0.62, "topic": 0.82},
                   ("single:search", 1): {"search": 0.50, "topic": 0.40},
                   ("single:search", 2): {"search": 0.52, "topic": 0.41},
@@ -80,12 +79,7 @@ def test_differences_within_the_seed_spread_are_ties():
                   ("single:topic", 2): {"search": 0.61, "topic": 0.83},
                   ("untuned", 1): {"search": 0.55, "topic": 0.30}})
     s = A.seed_summary(rows, MANIFEST)
-    gain = A.transfer_gain(s, ["search", "topic"], 384)
-    assert gain.loc["search", "verdict"] == "win"   # 0.61 vs 0.51, spread ~0.02
-    assert gain.loc["topic", "verdict"] == "tie"    # 0.81 vs 0.815, within the spread
-    assert A.count_verdicts(gain) == {"win": 1, "tie": 1, "loss": 0}
-    counts = A.count_verdicts(gain)
-    assert verdict_from_counts(counts["win"], counts["tie"], counts["loss"]) == "holds partly"
+    assert A.value_of(s, "base", 384, "search") == pytest.approx((0.61, 0.0141), abs=1e-3)
     matrix = A.transfer_matrix(s, ["search", "topic"], ["search", "topic"], 384)
     assert matrix.loc["only search", "search"] == pytest.approx(0.51 - 0.55)
     assert matrix.loc["all tasks", "topic"] == pytest.approx(0.81 - 0.30)
@@ -134,9 +128,11 @@ def test_identical_grid_entries_share_one_run(tmp_path):
                        ("training/train_log.csv", "step,loss\n1,2.0\n"),
                        ("variant.json", json.dumps({"run": source.run, "key": "k", "settings": {}}))]:
         (origin / name).write_text(text)
+    (origin / "units.parquet").write_bytes(b"PAR1")  # a variant's per-unit scores travel with its rows
     rec = copy_variant(dup, origin, folder, source, log=lambda m: None)
     assert (folder / "rows.csv").read_text() == (origin / "rows.csv").read_text()
     assert (folder / "training" / "train_log.csv").exists()
+    assert (folder / "units.parquet").read_bytes() == b"PAR1"
     saved = json.loads((folder / "variant.json").read_text())
     assert saved["same_as"] == "loo:crosslingual" and saved["seconds"] == 0.0 and rec["run"] == "lang:no-crosslingual"
     html = links_html(pd.DataFrame([{**rec, "slug": dup.slug}]))
@@ -216,3 +212,20 @@ def test_the_grid_on_a_two_worker_dask_cluster_gives_the_in_process_rows(small_d
     again = run_grid(root, variants, tiny, tmp_path / "dask", 32, 20, 1, executor={"kind": "dask", "workers": 2},
                      log=lambda _: None)
     assert again["reused"].sum() == 2  # finished variants are reused without starting a job
+
+
+def test_the_larger_budget_repeats_the_claims_deciding_runs_on_every_seed():
+    base = {**BASE, "steps": 32, "freeze_layers": 11}
+    spec = {**SPEC, "questions": ["budget"], "budget_steps": 0, "budget_unfrozen": 0, "budget_tasks": ["topic"]}
+    variants = expand_grid(spec, ["en", "fr"], base, n_layers=12)
+    runs = pd.Series([v.run for v in variants]).value_counts()
+    assert set(runs.index) == {"base", "budget:base", "budget:single:topic", "budget:lang:en-only",
+                               "budget:lang:no-crosslingual"} and (runs == 2).all()  # every seed
+    v = {x.run: x for x in variants}
+    # 0 resolves to 4 x the steps and twice the trained layers, served from the base's cache level
+    assert v["budget:base"].overrides == {"steps": 128, "freeze_layers": 10, "frozen_cache_layers": 10}
+    assert v["budget:single:topic"].overrides["tasks"] == ["topic"]
+    for bad, match in [({"budget_steps": 64}, "grid_budget_steps"), ({"budget_unfrozen": 1}, "grid_budget_unfrozen"),
+                       ({"budget_tasks": ["nope"]}, "grid_budget_tasks")]:
+        with pytest.raises(ParamError, match=match):
+            expand_grid({**spec, **bad}, ["en", "fr"], base, n_layers=12)

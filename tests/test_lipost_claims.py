@@ -2,61 +2,121 @@
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from helpers.claims import GRADES, VERDICTS, claim_frame
 from helpers.lipost import claims as C
+from helpers.lipost import comparisons as CMP
+from helpers.lipost.evaluation.units import Side
 
 MANIFEST = {"topic": {"kind": "label", "in_domain": True}, "search": {"kind": "retrieval", "in_domain": True},
-            "bbc": {"kind": "retrieval", "in_domain": False}}
+            "cross": {"kind": "retrieval", "in_domain": True}, "bbc": {"kind": "retrieval", "in_domain": False}}
+
+
+UNITS = 150
+RNG = np.random.default_rng(0)
+REFERENCE = {task: RNG.uniform(0.2, 0.6, UNITS) for task in ("topic", "search", "cross", "bbc")}
+"""Each task's per-unit scores of a reference model; the others are shifts of it."""
 
 
 def _row(run, seed, task, lang, value, step="04_ablations", model="finetuned-384"):
     metric = "label_accuracy" if task == "topic" else "mrr@10"
     return {"step": step, "run": run, "seed": seed, "model": model, "task": task, "lang": lang, "metric": metric,
-            "value": value, "n": 10}
+            "value": value, "n": UNITS}
 
 
-def _two_seeds(run, task, lang, value):
-    """The same cell on seeds 1 and 2, 0.01 apart: a spread of about 0.007 per run."""
-    return [_row(run, 1, task, lang, value), _row(run, 2, task, lang, value + 0.01)]
+def _units(run, task, lang, shift, seeds=(1, 2), model="finetuned-384", noise=0.0):
+    """Per-unit scores of ``run``: the task's reference shifted by ``shift`` (per seed, plus
+    zero-mean noise), so a paired difference of ``shift`` is what the test must find."""
+    metric = "label_correct" if task == "topic" else "rr@10"
+    out = []
+    for seed in seeds:
+        jitter = np.random.default_rng(seed).normal(0, noise, UNITS) if noise else np.zeros(UNITS)
+        values = REFERENCE[task] + shift + (jitter - jitter.mean())
+        out += [{"model": model, "task": task, "lang": lang, "metric": metric, "unit": i, "value": float(v),
+                 "run": run, "seed": seed} for i, v in enumerate(values)]
+    return out
 
 
-def _rows() -> pd.DataFrame:
-    rows = []
-    for task in ("topic", "search"):  # claim 1: the multi-task model beats each single-task model by 0.1
-        rows += _two_seeds("base", task, "all", 0.6) + _two_seeds(f"single:{task}", task, "all", 0.5)
-        rows += _two_seeds(f"loo:{task}", task, "all", 0.3)  # claim 2: left out loses to the un-tuned 0.4
-        rows += _two_seeds("untuned", task, "all", 0.4)
-    rows += _two_seeds("base", "bbc", "all", 0.2) + _two_seeds("untuned", "bbc", "all", 0.4)
-    for run in ("base", "lang:en-only"):  # claim 3: every language cell a tie
-        rows += _two_seeds(run, "search", "es", 0.5)
+def _both(run, task, lang, value, shift, **kw):
+    return [_row(run, s, task, lang, value) for s in (1, 2)], _units(run, task, lang, shift, **kw)
+
+
+def _data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, units = [], []
+
+    def add(run, task, lang, shift, **kw):
+        r, u = _both(run, task, lang, 0.4 + shift, shift, **kw)
+        rows.extend(r)
+        units.extend(u)
+
+    for task in ("topic", "search"):  # claim 1 MUST HOLD: the multi-task model beats each single-task by 0.1
+        add("base", task, "en", 0.1)
+        add(f"single:{task}", task, "en", 0.0)
+        add(f"loo:{task}", task, "en", -0.1)  # claim 2 MUST NOT HOLD: the left-out model loses by 0.1
+        add("untuned", task, "en", 0.0, seeds=(1,), model="untuned-384")
+    add("base", "bbc", "en", -0.2)
+    add("untuned", "bbc", "en", 0.0, seeds=(1,), model="untuned-384")
+    for run in ("base", "lang:en-only"):  # claim 3 UNDECIDED: the same mean, noise only
+        add(run, "cross", "es", 0.0, noise=0.3)
     for run in ("base", "lang:no-crosslingual"):
-        rows += _two_seeds(run, "search", "en-fr", 0.5)
-    # claim 4: the 50-d model beats the general-purpose model on topic, not on search
-    for task, small, general in (("topic", 0.7, 0.6), ("search", 0.4, 0.5)):
-        rows.append(_row("multitask", 13, task, "all", small, step="03_training", model="finetuned-50"))
-        rows.append(_row("baseline", 13, task, "all", general, step="02_baselines", model="all-mpnet-base-v2"))
-    return pd.DataFrame(rows)
+        add(run, "cross", "en-fr", 0.0, noise=0.3)
+    # claim 4 HOLDS PARTLY: the 50-d model beats the general-purpose model on topic, loses on search
+    for task, shift in (("topic", 0.1), ("search", -0.1)):
+        for seed in (13, 14, 15):
+            rows.append(_row("multitask", seed, task, "all", 0.4 + shift, step="03_training", model="finetuned-50"))
+        units.extend(_units("multitask", task, "en", shift, seeds=(13, 14, 15), model="finetuned-50", noise=0.05))
+        rows.append(_row("baseline", 13, task, "all", 0.4, step="02_baselines", model="all-mpnet-base-v2"))
+        units.extend(_units("baseline", task, "en", 0.0, seeds=(13,), model="all-mpnet-base-v2"))
+    return pd.DataFrame(rows), pd.DataFrame(units)
 
 
 def _inputs(n_seeds: int = 2, questions=("transfer", "multilingual")) -> C.Inputs:
     variants = [SimpleNamespace(question=q, run=f"{q}-run", eval_dims=(384,), overrides={}) for q in questions]
-    return C.Inputs(rows=_rows(), manifest=MANIFEST, tasks=["topic", "search"], probed=["topic", "search"],
+    rows, units = _data()
+    return C.Inputs(rows=rows, manifest=MANIFEST, tasks=["topic", "search", "cross"], probed=["topic", "search"],
                     full=384, small=50, n_seeds=n_seeds, summaries=pd.DataFrame(), variants=variants, n_layers=12,
-                    base={"freeze_layers": 8, "max_pairs_per_task": 0})
+                    base={"freeze_layers": 8, "max_pairs_per_task": 0}, units=units, headline_seeds=[13, 14, 15])
 
 
-def test_each_claim_gets_the_verdict_its_tally_gives():
+def test_a_clear_win_on_every_task_holds():
     rows = {c.number: c for c in C.claim_rows(_inputs())}
     assert rows[1].verdict == "holds" and "2 wins, 0 ties, 0 losses" in rows[1].measured
-    assert rows[2].verdict == "does not hold"
-    assert "left-out task vs un-tuned model: 0 wins, 0 ties, 2 losses" in rows[2].measured
-    assert "BBC (never trained on): 0 wins, 0 ties, 1 losses" in rows[2].measured
-    assert rows[3].verdict == "not settled" and "1 ties" in rows[3].measured
-    assert rows[4].verdict == "holds partly" and "better on 1 of 2 in-domain tasks" in rows[4].measured
-    assert "mean of 2 seeds" in rows[1].measured
+    assert "topic: 0.100 [" in rows[1].interval and "(win)" in rows[1].interval
+
+
+def test_a_clear_loss_does_not_hold():
+    rows = {c.number: c for c in C.claim_rows(_inputs())}
+    assert rows[2].verdict == "does not hold" and "0 wins, 0 ties, 3 losses" in rows[2].measured
+    assert "never trained on: bbc: -0.200" in rows[2].interval
+
+
+def test_noise_without_a_difference_is_not_settled():
+    rows = {c.number: c for c in C.claim_rows(_inputs())}
+    assert rows[3].verdict == "not settled" and "0 wins, 2 ties, 0 losses" in rows[3].measured
+    assert "(tie)" in rows[3].interval
+
+
+def test_a_win_and_a_loss_hold_partly_over_the_headline_seeds():
+    row = {c.number: c for c in C.claim_rows(_inputs())}[4]
+    assert row.verdict == "holds partly" and "(3 seed(s))" in row.measured
+    assert "3 seeds" in row.test or "3 seed(s)" in row.test
+
+
+def test_every_claim_states_its_test_with_holm_when_it_spans_several_comparisons():
+    for claim in C.claim_rows(_inputs()):
+        assert claim.test.startswith("Compares ") and "Holm" in claim.test
+        assert "paired-bootstrap" in claim.test and claim.interval
+
+
+def test_a_win_needs_the_whole_holm_decided_interval_above_zero():
+    # a small shift under heavy noise on few units: the point estimate is positive, the test undecided
+    units = pd.DataFrame(_units("a", "search", "all", 0.01, seeds=(1,), noise=0.4)
+                         + _units("b", "search", "all", 0.0, seeds=(1,)))
+    frame = CMP.models_vs(units, MANIFEST, [(Side("a", "finetuned-384"), Side("b", "finetuned-384"))], ["search"])
+    assert frame["outcome (Holm)"].tolist() == ["tie"] and C.family_verdict(frame) == "not settled"
 
 
 def test_claim_rows_fit_the_shared_schema():

@@ -96,3 +96,23 @@ def test_sampled_retrieval_keeps_distractors_beyond_the_sample(small_data):
     test = load_task(small_data.data_dir, "description")["test"]
     positives = set(test["positive"])
     assert len(positives & set(seen)) > 10  # the 10 sampled positives and distractors
+
+
+def test_per_unit_scores_average_to_the_metric_rows_and_pair_across_models(small_data, tmp_path):
+    from helpers.lipost.evaluation.units import Side, paired, read_units, record_units, scores
+
+    units: list[dict] = []
+    rows = pd.DataFrame(evaluate(HashEncoder(), small_data.data_dir, probe=False, units=units))
+    frame = pd.DataFrame(units)
+    assert set(frame["metric"]) == {"rr@10", "label_correct", "triplet_correct"} and "all" not in set(frame["lang"])
+    for (task, lang, metric), group in frame.groupby(["task", "lang", "metric"]):
+        name = {"rr@10": "mrr@10", "label_correct": "label_accuracy", "triplet_correct": "triplet_accuracy"}[metric]
+        row = rows[(rows["task"] == task) & (rows["lang"] == lang) & (rows["metric"] == name)].iloc[0]
+        assert group["value"].mean() == pytest.approx(row["value"]) and len(group) == row["n"]
+    record_units(tmp_path, "02_baselines", units, run="baseline", seed=1)
+    stored = read_units(tmp_path / "results" / "units" / "02_baselines.parquet")
+    pooled = scores(stored, "baseline", "random", "search", "rr@10")
+    assert pooled.shape[0] == 1 and pooled.mean() == pytest.approx(
+        rows[(rows["task"] == "search") & (rows["lang"] == "all") & (rows["metric"] == "mrr@10")]["value"].item())
+    same = paired(stored, Side("baseline", "random"), Side("baseline", "random"), "search", "rr@10")
+    assert same.estimate == 0 and same.outcome() is None  # a model against itself: no difference

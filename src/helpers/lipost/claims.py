@@ -4,9 +4,11 @@
 metric rows, the task manifest, the ablation grid exactly as its chapter ran it (from the
 step records of ``03_training`` and ``04_ablations``) and each variant's training summary.
 :func:`claim_rows` answers the paper's four claims through :mod:`helpers.claims`: claims
-1-3 from the ablation grid (means over seeds, ties within the spread), claim 4 from the
-headline comparison of the training chapter; the verdict of each is
-:func:`helpers.claims.verdict_from_counts` of its tally of wins, ties and losses.
+1-3 from the ablation grid, claim 4 from the headline comparison of the training chapter.
+Each claim's stated test (:func:`stated_test`, chosen from the paper's words before the
+run is read) is a family of paired differences of the main metric over test queries or
+items and seeds (:mod:`helpers.lipost.comparisons`), decided under Holm; the verdict is
+:func:`helpers.claims.verdict` of the family's outcomes (:func:`family_verdict`).
 :func:`practice_rows` states one practice per measured question, the evidence behind it
 and its grade (:func:`helpers.claims.grade`, with this part's bar :data:`MIN_SEEDS`).
 
@@ -18,11 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from helpers.claims import FAIL, PASS, UNDECIDED, Claim, Practice, grade, verdict_from_counts
+from helpers.claims import FAIL, PASS, UNDECIDED, Claim, Practice, StatedTest, grade, verdict, verdict_from_counts
+from helpers.lipost import comparisons as C
 from helpers.lipost import report as A
+from helpers.lipost.evaluation.units import DIFFERENCE, count_outcomes, outcomes
 from helpers.lipost.sweep.grid import MIN_SEEDS
 
 PART = "lipost"
@@ -65,6 +68,8 @@ class Inputs:
         variants: the grid's variants.
         n_layers: the base model's layers.
         base: the grid's base training settings.
+        units: the per-unit scores of chapters 2-4 (:mod:`helpers.lipost.evaluation.units`).
+        headline_seeds: the seeds of the headline model.
     """
 
     rows: pd.DataFrame
@@ -78,11 +83,14 @@ class Inputs:
     variants: list
     n_layers: int
     base: dict
+    units: pd.DataFrame
+    headline_seeds: list[int]
 
 
 def inputs(run_dir: Path) -> Inputs:
     """Read the run's results and rebuild the ablation grid as its chapter ran it."""
     from helpers.lipost.data.store import load_manifest
+    from helpers.lipost.evaluation.units import load_units
     from helpers.lipost.sweep.grid import grid_from_params
     from helpers.lipost.sweep.run import collect_summaries
     from helpers.pipeline import results
@@ -97,57 +105,106 @@ def inputs(run_dir: Path) -> Inputs:
                   probed=ablation["grid_tasks"] or grid.base["tasks"], full=training["dims"][0],
                   small=training["dims"][-1], n_seeds=len(ablation["seeds"]),
                   summaries=collect_summaries(run_dir, grid.variants), variants=grid.variants,
-                  n_layers=grid.n_layers, base=grid.base)
+                  n_layers=grid.n_layers, base=grid.base,
+                  units=load_units(run_dir, ["02_baselines", "03_training", "04_ablations"]),
+                  headline_seeds=[training["seed"], *training.get("extra_seeds", [])])
 
 
 def _tally(counts: dict[str, int]) -> str:
     return f"{counts['win']} wins, {counts['tie']} ties, {counts['loss']} losses"
 
 
-def _verdict(counts: dict[str, int]) -> str:
-    return verdict_from_counts(counts["win"], counts["tie"], counts["loss"])
-
-
-def _claim(number: int, measured: str, verdict: str) -> Claim:
+def _claim(number: int, measured: str, verdict_word: str, test: StatedTest, interval: str) -> Claim:
     label, shown_in = SHOWN_IN[number]
     return Claim(part=PART, number=number, claim=CLAIMS[number], paper=PAPER[number], measured=measured,
-                 verdict=verdict, label=label, shown_in=shown_in)
+                 verdict=verdict_word, label=label, shown_in=shown_in, test=test, interval=interval)
 
 
-def headline_verdict(n_wins: int, n_tasks: int) -> str:
-    """Claim 4's verdict: the small fine-tuned embedding against the general-purpose model
-    on each in-domain task, a task not won counting as a loss (one seed: no ties)."""
-    return verdict_from_counts(n_wins, 0, n_tasks - n_wins)
+STATISTIC = ("mean paired difference of the task's main metric (reciprocal rank at 10 per query, correct or "
+             "not per classified item), with a 95 % paired-bootstrap interval over the units{seeds}")
+RULE = ("a comparison passes (win) when Holm's correction rejects 'no difference' and the difference is "
+        "positive, fails (loss) when it rejects it with a negative difference, and is undecided (tie) otherwise; "
+        "the claim holds when every comparison passes")
+HOLM = "Holm's step-down at 5 % family-wise error"
+
+COMPARED = {
+    1: "the multi-task model vs the model trained on that task alone, on each probed task ({size}-d)",
+    2: "each left-out model vs the un-tuned model on the task it never saw, and the multi-task model vs the "
+       "un-tuned model on each task no model trained on (BBC) ({size}-d)",
+    3: "all-language vs English-only training on each Spanish and French cell, and training with vs without the "
+       "cross-lingual task on each cross-lingual direction ({size}-d)",
+    4: "the {small}-d fine-tuned headline model vs all-mpnet-base-v2 (768-d) on each in-domain task",
+}
+"""What each claim's test sets against what (the paper's claim, re-read in the brief)."""
+
+
+def stated_test(number: int, comparisons: int, seeds: int, units: str, **sizes: int) -> StatedTest:
+    """Claim ``number``'s stated test over ``comparisons`` paired differences (tasks or
+    cells), ``seeds`` seeds of the trained side and ``units`` (the test units, in words)."""
+    seeds_words = f" and the {seeds} seeds (two-level)" if seeds > 1 else ""
+    return StatedTest(compared=COMPARED[number].format(**sizes), on=f"{units}; {seeds} seed(s)",
+                      statistic=STATISTIC.format(seeds=seeds_words), threshold=RULE,
+                      comparisons=max(comparisons, 1), correction=HOLM if comparisons > 1 else "")
+
+
+def family_verdict(frame: pd.DataFrame) -> str:
+    """A claim's verdict from its family of Holm-decided comparisons (:mod:`helpers.lipost.comparisons`)."""
+    return verdict(outcomes(frame))
+
+
+def interval_text(frame: pd.DataFrame) -> str:
+    """Each comparison's difference with its 95 % interval and outcome, as the claim row prints it."""
+    if frame.empty:
+        return "no per-unit scores: no interval (not settled)"
+    return "; ".join(f"{label}: {row[DIFFERENCE]} ({row['outcome (Holm)']})"
+                     for label, row in frame.iterrows()) + " (95 % intervals before Holm; outcome after Holm)"
+
+
+def _units_words(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "no units"
+    n = [iv.n for iv in frame.attrs["intervals"]]
+    span = f"{min(n)}" if min(n) == max(n) else f"{min(n)}-{max(n)}"
+    return f"{len(n)} comparison(s) over {span} test queries or items each"
+
+
+def claim_families(data: Inputs) -> dict[int, pd.DataFrame]:
+    """Each claim's family of comparisons, from the per-unit scores."""
+    units, manifest, full = data.units, data.manifest, data.full
+    ood = [t for t in manifest if not manifest[t]["in_domain"]]
+    ablation = units[~units["run"].isin(["baseline", "multitask"])]
+    headline = units[units["run"].isin(["baseline", "multitask"])]
+    return {1: C.transfer(ablation, manifest, data.probed, full),
+            2: C.zero_shot(ablation, manifest, data.probed, ood, full),
+            3: C.multilingual(ablation, manifest, data.tasks, full),
+            4: C.models_vs(headline, manifest, [(C.Side("multitask", f"finetuned-{data.small}"),
+                                                 C.Side("baseline", "all-mpnet-base-v2"))], data.tasks)}
 
 
 def claim_rows(data: Inputs) -> list[Claim]:
-    """The paper's four claims with what this run measured and the verdict of each."""
-    ablation = data.rows[data.rows["step"] == "04_ablations"]
-    s = A.seed_summary(ablation, data.manifest)
-    transfer = A.count_verdicts(A.transfer_gain(s, data.probed, data.full))
-    zs = A.count_verdicts(A.zero_shot_table(s, data.probed, data.full))
-    ood_tasks = [t for t in data.manifest if not data.manifest[t]["in_domain"]]
-    ood = A.count_verdicts(A.compare(s, ("base", data.full), ("untuned", data.full), ood_tasks))
-    runs = {"all languages": "base", "English only": "lang:en-only", "no cross-lingual task": "lang:no-crosslingual"}
-    _, _, ml = A.language_table(ablation, data.manifest, runs, data.full)
-    rows = data.rows
-    headline = A.main_metric_rows(rows[rows["run"].isin(["baseline", "multitask"]) & (rows["lang"] == "all")],
-                                  data.manifest)
-    small_wins = A.wins(headline, f"finetuned-{data.small}", "all-mpnet-base-v2", data.tasks)
-    both = {k: zs[k] + ood[k] for k in zs}
-    seeds = f"mean of {data.n_seeds} seed{'s' if data.n_seeds > 1 else ''}"
-    return [
-        _claim(1, f"multi-task vs single-task model per task ({seeds}): {_tally(transfer)}", _verdict(transfer)),
-        _claim(2, f"left-out task vs un-tuned model: {_tally(zs)}; BBC (never trained on): {_tally(ood)}",
-               _verdict(both)),
-        _claim(3, f"all-language vs English-only training on Spanish/French cells: {ml['other_win']} wins, "
-                  f"{ml['other_tie']} ties, {ml['other_loss']} losses; with vs without the cross-lingual task on "
-                  f"cross-lingual directions: {ml['xl_win']} wins, {ml['xl_tie']} ties, {ml['xl_loss']} losses",
-               str(ml["verdict"])),
-        _claim(4, f"{data.small}-d fine-tuned vs all-mpnet-base-v2 (768-d): better on {len(small_wins)} of "
-                  f"{len(data.tasks)} in-domain tasks (headline model, one seed)",
-               headline_verdict(len(small_wins), len(data.tasks))),
-    ]
+    """The paper's four claims with what this run measured, the stated test, the intervals
+    and the verdict of each."""
+    fams = claim_families(data)
+    seeds = {1: data.n_seeds, 2: data.n_seeds, 3: data.n_seeds, 4: len(data.headline_seeds)}
+    measured = {
+        1: "multi-task vs single-task model per task: {}",
+        2: "left-out task vs un-tuned model, and BBC (never trained on) vs un-tuned: {}",
+        3: "all-language vs English-only (Spanish/French cells) and with vs without the cross-lingual task "
+           "(cross-lingual directions): {}",
+        4: f"{data.small}-d fine-tuned vs all-mpnet-base-v2 (768-d) per in-domain task: {{}}",
+    }
+    rows = []
+    for number, frame in fams.items():
+        test = stated_test(number, len(frame), seeds[number], _units_words(frame), size=data.full, small=data.small)
+        rows.append(_claim(number, measured[number].format(_tally(count_outcomes(frame))) +
+                           f" ({seeds[number]} seed(s))", family_verdict(frame), test, interval_text(frame)))
+    return rows
+
+
+def headline_verdict(n_wins: int, n_tasks: int) -> str:
+    """Claim 4's verdict from a tally where a task not won counts as a loss (kept for the
+    chapters' point-estimate summaries; the claim itself reads :func:`claim_families`)."""
+    return verdict_from_counts(n_wins, 0, n_tasks - n_wins)
 
 
 def support(counts: dict[str, int], favoured: bool = True) -> list[bool | None]:
@@ -173,7 +230,7 @@ def practice_rows(data: Inputs) -> list[Practice]:
     full, tasks = data.full, data.tasks
     out = []
     if "transfer" in asked:
-        c = A.count_verdicts(A.transfer_gain(s, data.probed, full))
+        c = count_outcomes(C.transfer(data.units, data.manifest, data.probed, full))
         text = ("Train the tasks together rather than one model per task" if c["win"] > c["loss"] else
                 "One multi-task model is not better per task at this scale, but serves every task with one model"
                 if c["loss"] > c["win"] else
@@ -181,26 +238,26 @@ def practice_rows(data: Inputs) -> list[Practice]:
         out.append(_practice(text, f"multi-task vs single-task: {_tally(c)}",
                              support(c, favoured=c["loss"] <= c["win"]), data.n_seeds, (1,)))
     if "multilingual" in asked:
-        runs = {"all": "base", "en": "lang:en-only", "noxl": "lang:no-crosslingual"}
-        _, _, ml = A.language_table(ablation, data.manifest, runs, full)
-        c = {k: int(ml[f"other_{k}"]) for k in ("win", "tie", "loss")}
+        c = count_outcomes(C.multilingual(data.units, data.manifest, data.tasks, full))
         text = ("Train on every language you serve, not English alone" if c["win"] > c["loss"] else
                 "Training on Spanish and French did not clearly beat English-only training on those languages "
                 "at this scale (the base model is multilingual already)")
         out.append(_practice(text, f"on Spanish/French cells: {_tally(c)}", support(c, favoured=c["win"] > c["loss"]),
                              data.n_seeds, (3,)))
     for question, label in (("mixing", "Task sampling"), ("scale", "InfoNCE scale (inverse temperature)")):
-        if question not in asked:
+        runs = [v.run for v in data.variants if v.question == question]
+        if question not in asked or not runs:
             continue
-        settings = {"base": "base"} | {v.run: v.run for v in data.variants if v.question == question}
-        means = {run: A.in_domain_mean(s, run, full, tasks) for run in settings}
-        best = max(means, key=means.get)
-        spread = float(np.mean([A.value_of(s, "base", full, t)[1] for t in tasks]))
-        text = ", ".join(f"{run}: {m:.3f}" for run, m in means.items())
-        margin = means[best] - sorted(means.values())[-2] if len(means) > 1 else 0.0
-        clear = margin > spread
-        practice = f"{label}: {best} scored best" if clear else f"{label}: the settings tried score alike"
-        out.append(_practice(practice, f"mean in-domain main metric, {text}", [PASS if clear else UNDECIDED], 1))
+        versus = C.variants_vs_base(data.units, data.manifest, runs, tasks, full)
+        c = count_outcomes(versus)
+        text = "; ".join(f"{run} vs {data.base[question if question == 'scale' else 'sampler']}: "
+                         f"{C.tally(versus.loc[[i for i in versus.index if i.startswith(run + ': ')]])}"
+                         for run in runs)
+        practice = (f"{label}: the base setting scored better" if c["loss"] > c["win"] else
+                    f"{label}: another setting scored better" if c["win"] > c["loss"] else
+                    f"{label}: the settings tried score alike")
+        out.append(_practice(practice, f"variant vs base per in-domain task (Holm): {text}",
+                             [UNDECIDED] if not c["win"] + c["loss"] else [PASS], 1))
     if "unfrozen" in asked:
         pts = A.unfrozen_points(s, data.summaries, data.n_layers, data.base["freeze_layers"], tasks, full)
         text = "; ".join(f"{int(r.unfrozen)} layers: {r.value:.3f} at {r.sec_per_step:.2f} s/step"

@@ -67,6 +67,7 @@ class Outcome:
         reload_difference: the largest difference between the export's and the trained
             model's embeddings of two probe texts (``None``: not exported).
         prefix_cache: the frozen-prefix cache that served the scored model's bottom layers.
+        units: each query's and item's score (:mod:`helpers.lipost.evaluation.units`).
     """
 
     rows: list[dict]
@@ -77,6 +78,7 @@ class Outcome:
     fingerprint: str | None = None
     reload_difference: float | None = None
     prefix_cache: FrozenPrefixCache | None = field(default=None, repr=False)
+    units: list[dict] = field(default_factory=list, repr=False)
 
     def encoder(self, name: str, max_seq_length: int) -> SentenceTransformerEncoder:
         """The scored model as an encoder of the suite, with the same embedding cache and
@@ -151,10 +153,11 @@ def score_result(result: TrainResult, settings: TrainConfig, data_dir: Path, sco
 
         fingerprint = model_key(model_dir)
     cache = FrozenPrefixCache(model, settings.cache_layers) if settings.cache_layers else None
+    units: list[dict] = []
     rows = score_trained(model, list(scoring.dims) or settings.dims, Path(data_dir), fingerprint,
                          scoring.max_seq_length, probe=scoring.probe, probe_max_train=scoring.probe_max_train,
                          seed=scoring.seed, max_rows=scoring.max_rows or None, prefix=scoring.prefix,
-                         prefix_cache=cache)
+                         prefix_cache=cache, units=units)
     return Outcome(rows=rows, summary=summarise(result, settings), training=result, model=model,
                    model_dir=model_dir, fingerprint=fingerprint, reload_difference=reload_difference,
-                   prefix_cache=cache)
+                   prefix_cache=cache, units=units)

@@ -4,13 +4,11 @@ The first half shapes tidy metric rows (``results/metrics.csv``) into the tables
 baselines and training chapters ({ref}`lipost-baselines-how-we-measure`): the main metric
 per task, wide tables, wins of one model over another, the compression diagnosis.
 
-The second half turns the ablation grid's rows into that chapter's tables
-({ref}`lipost-ablations`): means over seeds, spreads and the outcome of each comparison.
-Every comparison works on the main metric of each task, pooled over languages unless a
-language is asked for. A difference counts as a win or a loss only when it exceeds the
-*spread*: the two runs' seed standard deviations combined (``sqrt(sd_a^2 + sd_b^2)``);
-otherwise it is a tie. With a single seed the spread is 0 and the chapter says so. A
-claim's verdict word comes from the tally through :func:`helpers.claims.verdict_from_counts`.
+The second half turns the ablation grid's rows into that chapter's descriptive tables
+({ref}`lipost-ablations`): means and standard deviations over seeds, the transfer
+matrix, the size, layer and data curves. Whether a difference is a win, a tie or a loss
+is decided elsewhere, once: by paired intervals over test units and seeds under Holm's
+correction (:mod:`helpers.lipost.comparisons`).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.claims import verdict_from_counts
 from helpers.lipost.evaluation.suite import MAIN_METRIC
 
 
@@ -114,31 +111,6 @@ def value_of(summary: pd.DataFrame, run: str, size: int, task: str) -> tuple[flo
     return (float(hit["mean"].iloc[0]), float(hit["sd"].iloc[0])) if len(hit) else (float("nan"), 0.0)
 
 
-def outcome(diff: float, spread: float) -> str:
-    """"win" / "loss" when ``|diff|`` exceeds ``spread``, else "tie"."""
-    if np.isnan(diff):
-        return "n/a"
-    return "tie" if abs(diff) <= spread else "win" if diff > 0 else "loss"
-
-
-def compare(summary: pd.DataFrame, a: tuple[str, int], b: tuple[str, int], tasks: list[str]) -> pd.DataFrame:
-    """Per task: ``a`` and ``b`` (each ``(run, size)``) as mean ± sd, their difference, the
-    spread and the verdict for ``a``."""
-    rows = []
-    for task in tasks:
-        (ma, sa), (mb, sb) = value_of(summary, *a, task), value_of(summary, *b, task)
-        spread = float(np.hypot(sa, sb))
-        rows.append({"task": task, "a": f"{ma:.3f} ± {sa:.3f}", "b": f"{mb:.3f} ± {sb:.3f}",
-                     "difference": round(ma - mb, 3), "spread": round(spread, 3), "verdict": outcome(ma - mb, spread)})
-    return pd.DataFrame(rows).set_index("task")
-
-
-def count_verdicts(table: pd.DataFrame) -> dict[str, int]:
-    """How many wins, ties and losses a :func:`compare` table holds."""
-    counts = table["verdict"].value_counts()
-    return {k: int(counts.get(k, 0)) for k in ("win", "tie", "loss")}
-
-
 def transfer_matrix(summary: pd.DataFrame, trained: list[str], evaluated: list[str], size: int) -> pd.DataFrame:
     """Trained-on x evaluated-on table of mean gains over the un-tuned model: one row per
     single-task model and one for the multi-task model (``base``)."""
@@ -148,27 +120,6 @@ def transfer_matrix(summary: pd.DataFrame, trained: list[str], evaluated: list[s
                          index=[r.replace("single:", "only ").replace("base", "all tasks") for r in runs])
     table.index.name = "trained on"
     return table
-
-
-def transfer_gain(summary: pd.DataFrame, tasks: list[str], size: int) -> pd.DataFrame:
-    """Per task: the multi-task model vs the model trained on that task alone."""
-    parts = [compare(summary, ("base", size), (f"single:{task}", size), [task]) for task in tasks]
-    return pd.concat(parts).rename(columns={"a": "multi-task", "b": "single-task"})
-
-
-def zero_shot_table(summary: pd.DataFrame, tasks: list[str], size: int) -> pd.DataFrame:
-    """Per task: the model that never saw it (leave-one-out) vs the un-tuned model and vs multi-task."""
-    rows = []
-    for task in tasks:
-        loo = value_of(summary, f"loo:{task}", size, task)
-        untuned = value_of(summary, "untuned", size, task)
-        full = value_of(summary, "base", size, task)
-        spread = float(np.hypot(loo[1], untuned[1]))
-        rows.append({"task": task, "left out": f"{loo[0]:.3f} ± {loo[1]:.3f}", "un-tuned": f"{untuned[0]:.3f}",
-                     "trained on all": f"{full[0]:.3f} ± {full[1]:.3f}",
-                     "left out - un-tuned": round(loo[0] - untuned[0], 3),
-                     "verdict": outcome(loo[0] - untuned[0], spread)})
-    return pd.DataFrame(rows).set_index("task")
 
 
 def in_domain_mean(summary: pd.DataFrame, run: str, size: int, tasks: list[str]) -> float:
@@ -193,10 +144,9 @@ def size_points(summary: pd.DataFrame, sizes: list[int], full: int, tasks: list[
 
 
 def language_table(rows: pd.DataFrame, manifest: dict, runs: dict[str, str], size: int
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, object]]:
-    """(task, language) x setting means and sds for the multilingual question, and the glue
-    values: all-language vs English-only training on non-English and English cells, and
-    with vs without the cross-lingual task on the cross-lingual directions."""
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(task, language) x setting means and sds over seeds for the multilingual question
+    (its outcomes: :func:`helpers.lipost.comparisons.multilingual`)."""
     langs = [x for x in rows["lang"].unique() if x != "all"]
     summaries = {lang: seed_summary(rows, manifest, lang) for lang in langs}
     index = sorted({(t, lang) for lang, s in summaries.items() for t in s["task"].unique()
@@ -206,25 +156,7 @@ def language_table(rows: pd.DataFrame, manifest: dict, runs: dict[str, str], siz
                           for label, run in runs.items()}, index=names)
     sds = pd.DataFrame({label: [value_of(summaries[lang], run, size, t)[1] for t, lang in index]
                         for label, run in runs.items()}, index=means.index)
-    out: dict[str, object] = {}
-
-    def tally(name: str, a: str, b: str, cells: list[tuple[str, str]]) -> dict[str, int]:
-        counts = {"win": 0, "tie": 0, "loss": 0}
-        for t, lang in cells:
-            (ma, sa), (mb, sb) = (value_of(summaries[lang], a, size, t), value_of(summaries[lang], b, size, t))
-            v = outcome(ma - mb, float(np.hypot(sa, sb)))
-            if v in counts:
-                counts[v] += 1
-        out.update({f"{name}_{k}": v for k, v in counts.items()})
-        out[f"{name}_n"] = sum(counts.values())
-        return counts
-
-    other = tally("other", "base", "lang:en-only", [(t, la) for t, la in index if la not in ("en",) and "-" not in la])
-    tally("en", "base", "lang:en-only", [(t, la) for t, la in index if la == "en"])
-    xl = tally("xl", "base", "lang:no-crosslingual", [(t, la) for t, la in index if "-" in la])
-    combined = {k: other[k] + xl[k] for k in other}
-    out["verdict"] = verdict_from_counts(combined["win"], combined["tie"], combined["loss"])
-    return means.round(3), sds.round(3), out
+    return means.round(3), sds.round(3)
 
 
 def unfrozen_points(summary: pd.DataFrame, summaries: pd.DataFrame, n_layers: int, base_frozen: int,

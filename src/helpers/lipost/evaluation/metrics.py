@@ -43,10 +43,15 @@ def retrieval_ranks(queries: np.ndarray, docs: np.ndarray, relevant: list[set[in
     return ranks
 
 
+def reciprocal_ranks(ranks: np.ndarray, k: int = 10) -> np.ndarray:
+    """Each query's reciprocal rank, 0 for a first relevant hit below rank ``k``."""
+    ranks = np.asarray(ranks)
+    return np.where(ranks <= k, 1.0 / np.maximum(ranks, 1), 0.0)
+
+
 def mrr_at_k(ranks: np.ndarray, k: int = 10) -> float:
     """Mean reciprocal rank, counting 0 for a first relevant hit below rank ``k``."""
-    ranks = np.asarray(ranks)
-    return float(np.mean(np.where(ranks <= k, 1.0 / ranks, 0.0))) if len(ranks) else float("nan")
+    return float(np.mean(reciprocal_ranks(ranks, k))) if len(ranks) else float("nan")
 
 
 def recall_at_k(ranks: np.ndarray, k: int) -> float:
@@ -71,7 +76,12 @@ def pair_auc(pos_cos: np.ndarray, neg_cos: np.ndarray) -> float:
     return float(roc_auc_score(y, np.r_[pos_cos, neg_cos]))
 
 
+def label_correct(texts: np.ndarray, label_vectors: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    """Per item, 1.0 when the highest-cosine label is ``gold`` (indices into ``label_vectors``), else 0.0."""
+    pred = np.argmax(normalise(texts) @ normalise(label_vectors).T, axis=1)
+    return (pred == np.asarray(gold)).astype(float)
+
+
 def label_accuracy(texts: np.ndarray, label_vectors: np.ndarray, gold: np.ndarray) -> float:
     """Accuracy of picking ``gold`` (indices into ``label_vectors``) by highest cosine."""
-    pred = np.argmax(normalise(texts) @ normalise(label_vectors).T, axis=1)
-    return float(np.mean(pred == np.asarray(gold)))
+    return float(np.mean(label_correct(texts, label_vectors, gold)))

@@ -13,6 +13,15 @@ Per task kind (see :data:`helpers.lipost.data.tasks.TASK_KINDS`):
   ``probe_accuracy`` (logistic regression on the model's own train-split embeddings);
 * every task: ``triplet_accuracy`` and ``pair_auc`` with one seeded random negative.
 
+With ``units`` (a list), :func:`evaluate` also appends each unit's own score, per language
+(never ``all``: that is the languages' units together), so a difference between two
+models can be given a paired interval over queries and items
+(:mod:`helpers.lipost.evaluation.units`): ``rr@10`` per query (the reciprocal rank, 0
+below rank 10; their mean is ``mrr@10``), ``label_correct`` per item (1 when the nearest
+label name is the gold one; their mean is ``label_accuracy``) and ``triplet_correct`` per
+triplet (their mean is ``triplet_accuracy``). Units are numbered in the suite's own
+deterministic order, the same for every model scored on the same rows and seed.
+
 Explained in the book: {ref}`lipost-baselines-how-we-measure`.
 """
 
@@ -49,6 +58,11 @@ class _Embedder:
 def _rows(model: str, task: str, lang: str, values: dict[str, float], n: int) -> list[dict]:
     return [{"model": model, "task": task, "lang": lang, "metric": k, "value": float(v), "n": int(n)}
             for k, v in values.items()]
+
+
+def _units(model: str, task: str, lang: str, metric: str, values: np.ndarray) -> list[dict]:
+    return [{"model": model, "task": task, "lang": lang, "metric": metric, "unit": i, "value": float(v)}
+            for i, v in enumerate(values)]
 
 
 def _target_lang(lang: str) -> str:
@@ -106,7 +120,8 @@ def _triplets(emb, test, prompts: dict, seed: int) -> dict[str, tuple[np.ndarray
     return out
 
 
-def _labels(emb, test, train, prompts: dict, probe: bool, probe_max_train: int, seed: int) -> dict:
+def _labels(emb, test, train, prompts: dict, probe: bool, probe_max_train: int, seed: int,
+            correct: dict | None = None) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     out = {}
@@ -115,7 +130,10 @@ def _labels(emb, test, train, prompts: dict, probe: bool, probe_max_train: int, 
         names = sorted({r["positive"] for r in rows} | {r["positive"] for r in train if r["lang"] == lang})
         gold = np.array([names.index(r["positive"]) for r in rows])
         x = emb([r["anchor"] for r in rows], prompts["anchor"])
-        values = {"label_accuracy": metrics.label_accuracy(x, emb(names, prompts["positive"]), gold)}
+        hits = metrics.label_correct(x, emb(names, prompts["positive"]), gold)
+        if correct is not None:
+            correct[lang] = hits
+        values = {"label_accuracy": float(np.mean(hits))}
         train_rows = [r for r in train if r["lang"] == lang]
         if probe and len({r["label"] for r in train_rows}) > 1:
             rng = np.random.default_rng(seed)
@@ -153,11 +171,12 @@ def _subsample(test, corpus, max_rows: int, seed: int, kind: str):
 
 def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, split: str = "test",
              probe: bool = True, probe_max_train: int = 2000, seed: int = 0,
-             max_rows: int | None = None) -> list[dict]:
+             max_rows: int | None = None, units: list[dict] | None = None) -> list[dict]:
     """Evaluate ``encoder`` on ``tasks`` (default: all) of a saved dataset folder.
 
     ``max_rows`` scores a seeded sample of each task's rows (with the documents they need
-    and as many others): a cheap estimate for validation during training.
+    and as many others): a cheap estimate for validation during training. ``units``: a
+    list that receives each query's and item's own score (see the module docstring).
     """
     manifest = load_manifest(Path(data_dir))
     tasks = list(manifest) if tasks is None else check_tasks(tasks, manifest)
@@ -176,13 +195,20 @@ def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, spli
             test, corpus = _subsample(test, corpus, max_rows, seed, kind)
         if kind in ("retrieval", "group"):
             ranks = _retrieval(emb, task, kind, test, corpus, prompts)
+            if units is not None:
+                for lang, r in ranks.items():
+                    units += _units(encoder.name, task, lang, "rr@10", metrics.reciprocal_ranks(r, 10))
             for lang, r in [*ranks.items(), ("all", np.concatenate(list(ranks.values())))]:
                 vals = {"recall@1": metrics.recall_at_k(r, 1), "recall@10": metrics.recall_at_k(r, 10),
                         "mrr@10": metrics.mrr_at_k(r, 10)}
                 rows += _rows(encoder.name, task, lang, vals, len(r))
         else:
             train = dsd["train"].to_list() if "train" in dsd else []
-            by_lang = _labels(emb, test, train, prompts, probe, probe_max_train, seed)
+            correct: dict = {}
+            by_lang = _labels(emb, test, train, prompts, probe, probe_max_train, seed, correct)
+            if units is not None:
+                for lang, hits in correct.items():
+                    units += _units(encoder.name, task, lang, "label_correct", hits)
             total = sum(n for _, n in by_lang.values())
             for lang, (vals, n) in by_lang.items():
                 rows += _rows(encoder.name, task, lang, vals, n)
@@ -190,6 +216,9 @@ def evaluate(encoder, data_dir: str | Path, tasks: list[str] | None = None, spli
             pooled = {k: sum(v[k] * n for v, n in by_lang.values()) / total for k in sorted(shared)}
             rows += _rows(encoder.name, task, "all", pooled, total)
         trip = _triplets(emb, test, prompts, seed)
+        if trip and units is not None:
+            for lang, (pc, nc) in trip.items():
+                units += _units(encoder.name, task, lang, "triplet_correct", (pc > nc).astype(float))
         if trip:
             for lang, (pc, nc) in [*trip.items(), ("all", tuple(np.concatenate(x) for x in zip(*trip.values(),
                                                                                               strict=True)))]:

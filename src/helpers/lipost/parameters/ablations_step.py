@@ -21,6 +21,7 @@ _LISTING = Rule("a list", lambda v: isinstance(v, list))
 GRID_RULES: dict[str, Rule] = {
     "questions": _LISTING, "seeds": _LISTING, "grid_tasks": _LISTING, "grid_dims": _LISTING,
     "grid_scales": _LISTING, "grid_unfrozen": _LISTING, "grid_fractions": _LISTING,
+    "grid_budget_steps": integer(0), "grid_budget_unfrozen": integer(0), "grid_budget_tasks": _LISTING,
     "eval_max_rows": integer(0), "eval_max_seq_length": integer(16, 512), "executor": EXECUTOR_RULE,
 }
 """The grid's spec (its entries are checked by ``check_grid_spec``), the scoring of each variant

@@ -12,8 +12,13 @@ EVAL_RULES: dict[str, Rule] = {
     "probe_max_train": integer(10),
     "val_max_rows": integer(10),
     "pca_fit_per_task": integer(10),
+    "extra_seeds": Rule("a list of distinct non-negative integers",
+                        lambda v: isinstance(v, list) and all(isinstance(s, int) and not isinstance(s, bool)
+                                                              and s >= 0 for s in v) and len(set(v)) == len(v)),
 }
-"""The chapter's evaluation parameters."""
+"""The chapter's evaluation parameters; ``extra_seeds``: the headline model trained again on
+these seeds (scored, not exported), so its spread over seeds is shown and its comparisons
+pair over queries and seeds."""
 
 LAUNCH_RULES: dict[str, Rule] = {
     "processes": integer(1, 1024),
@@ -39,14 +44,17 @@ def check_launch_settings(params: dict) -> None:
 
 
 def check_training_settings(params: dict) -> None:
-    """Refuse training settings that do not fit together (see :func:`training_config`), and
-    process settings that do not fit them (:func:`check_launch_settings`)."""
+    """Refuse training settings that do not fit together (see :func:`training_config`),
+    process settings that do not fit them (:func:`check_launch_settings`), and an extra
+    seed equal to the profile's seed."""
     training_config(params)
     check_launch_settings(params)
+    if params["seed"] in params["extra_seeds"]:
+        raise ParamError(f"parameter 'extra_seeds' = {params['extra_seeds']}: repeats the seed {params['seed']}")
 
 
 DEFAULTS = {**{name: value for name, value in TrainConfig().to_dict().items() if name != "seed"},
-            "eval_max_seq_length": TrainConfig().max_seq_length}
+            "eval_max_seq_length": TrainConfig().max_seq_length, "extra_seeds": [14, 15]}
 """The one source of the chapter's training literals (:class:`TrainConfig`; the seed is the
 profile's) and of its encoding length, the training length."""
 

@@ -3,7 +3,8 @@
 Each :class:`Variant` is the ablation's *base* training settings plus a few overrides, a
 seed, and a readable ``run`` id (``single:topic``, ``loo:search``, ``lang:en-only``,
 ``dim:16-projection``, ``sampler:round_robin``, ``scale:50``, ``unfrozen:4``,
-``frac:0.25``). :func:`expand_grid` builds the whole list from a small spec and refuses a
+``frac:0.25``; ``budget:<run>``, the deciding comparisons of claims 1-3 again at a larger
+budget: more steps and more trained layers). :func:`expand_grid` builds the whole list from a small spec and refuses a
 bad spec with a message that names the offending entry, before anything runs.
 
 Explained in the book: {ref}`lipost-ablations-grid`.
@@ -15,8 +16,11 @@ from dataclasses import dataclass, field
 
 from helpers.config import ParamError
 
-QUESTIONS = ("transfer", "zero_shot", "multilingual", "dimension", "mixing", "scale", "unfrozen", "data_size")
-SEEDED = ("transfer", "zero_shot", "multilingual")  # headline comparisons, repeated over every seed
+QUESTIONS = ("transfer", "zero_shot", "multilingual", "dimension", "mixing", "scale", "unfrozen", "data_size",
+             "budget")
+SEEDED = ("transfer", "zero_shot", "multilingual", "budget")  # claims' comparisons, repeated over every seed
+BUDGET = "budget:"
+"""The run-id prefix of the larger-budget variants (``budget:base``, ``budget:single:topic``)."""
 MIN_SEEDS = 2
 """The fewest seeds behind a *strong* practice (:func:`helpers.claims.grade`): a comparison
 repeated over two seeds or more, as the :data:`SEEDED` questions are."""
@@ -48,13 +52,19 @@ class Variant:
 
 
 SPEC_PARAMETERS = {"questions": "questions", "seeds": "seeds", "tasks": "grid_tasks", "dims": "grid_dims",
-                   "scales": "grid_scales", "unfrozen": "grid_unfrozen", "fractions": "grid_fractions"}
+                   "scales": "grid_scales", "unfrozen": "grid_unfrozen", "fractions": "grid_fractions",
+                   "budget_steps": "grid_budget_steps", "budget_unfrozen": "grid_budget_unfrozen",
+                   "budget_tasks": "grid_budget_tasks"}
 """Each key of a grid spec and the ablation step's parameter that sets it (the name errors give)."""
 
 
 def grid_spec(params: dict) -> dict:
-    """The grid spec of the ablation step's parameters (``questions``, ``seeds``, ``grid_*``)."""
-    return {key: params[name] for key, name in SPEC_PARAMETERS.items()}
+    """The grid spec of the ablation step's parameters (``questions``, ``seeds``, ``grid_*``;
+    the larger budget's, absent from older runs' records, default to 4 x the steps, twice
+    the trained layers and no single-task model)."""
+    optional = {"budget_steps": 0, "budget_unfrozen": 0, "budget_tasks": []}
+    return {key: params[name] if name in params or key not in optional else optional[key]
+            for key, name in SPEC_PARAMETERS.items()}
 
 
 def _check(spec: dict, key: str, ok, expected: str):
@@ -99,8 +109,28 @@ def check_grid_spec(spec: dict, base: dict, n_layers: int | None = None) -> dict
                     f"a list drawn from the base tasks {tasks} (empty = all)") or tasks
     if "zero_shot" in questions and len(tasks) < 2:
         raise ParamError("ablation grid: zero_shot (leave one task out) needs at least two tasks")
+    budget = _check_budget(spec, base, n_layers, probed) if "budget" in questions else {
+        "budget_steps": 0, "budget_unfrozen": 0, "budget_tasks": []}
     return {"questions": questions, "seeds": seeds, "dims": dims, "scales": scales, "unfrozen": unfrozen,
-            "fractions": fractions, "tasks": probed}
+            "fractions": fractions, "tasks": probed, **budget}
+
+
+def _check_budget(spec: dict, base: dict, n_layers: int | None, probed: list[str]) -> dict:
+    """The larger budget's settings, resolved: ``budget_steps`` 0 = 4 x the base's steps,
+    ``budget_unfrozen`` 0 = twice the base's trained layers; refused, by name, when the
+    budget is not larger (fewer than 4 x the steps, no more trained layers) or a task is
+    not probed."""
+    trained = (n_layers if n_layers is not None else base["freeze_layers"] + 1) - base["freeze_layers"]
+    top = n_layers if n_layers is not None else float("inf")
+    steps = _check(spec, "budget_steps", lambda v: isinstance(v, int) and (v == 0 or v >= 4 * base["steps"]),
+                   f"0 (4 x the base's steps) or an integer of at least 4 x the base's {base['steps']} steps")
+    unfrozen = _check(spec, "budget_unfrozen", lambda v: isinstance(v, int) and (v == 0 or trained < v <= top),
+                      f"0 (twice the base's {trained} trained layer(s)) or a layer count above {trained}, "
+                      f"at most {n_layers}")
+    tasks = _check(spec, "budget_tasks", lambda v: isinstance(v, list) and set(v) <= set(probed),
+                   f"a list drawn from the probed tasks {probed}")
+    return {"budget_steps": steps or 4 * base["steps"], "budget_unfrozen": unfrozen or min(2 * trained, top),
+            "budget_tasks": tasks}
 
 
 def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int, smallest_task: int = 0) -> list[Variant]:
@@ -162,7 +192,28 @@ def expand_grid(spec: dict, languages: list[str], base: dict, n_layers: int, sma
         for f in fractions:
             cap = max(base["batch_size"], round(f * reference))
             add(f"frac:{f:g}", "data_size", {"max_pairs_per_task": cap}, False)
+    if "budget" in questions:
+        out += budget_variants(checked, base, n_layers, tasks, languages)
     return out
+
+
+def budget_variants(checked: dict, base: dict, n_layers: int, tasks: list[str], languages: list[str]
+                    ) -> list[Variant]:
+    """The deciding comparisons of claims 1-3 at a larger budget, on every seed: the base,
+    a single-task model per ``budget_tasks`` (claim 1), the English-only and no-cross-lingual
+    models (claim 3; the base against the un-tuned model on the never-trained tasks is claim
+    2's), each with ``budget_steps`` steps and the top ``budget_unfrozen`` layers trained."""
+    frozen = n_layers - checked["budget_unfrozen"]
+    larger = {"steps": checked["budget_steps"], "freeze_layers": frozen,
+              "frozen_cache_layers": min(frozen, base["freeze_layers"])}
+    runs = [("base", {})] + [(f"single:{t}", {"tasks": [t]}) for t in checked["budget_tasks"]]
+    monolingual = [t for t in tasks if t != "crosslingual"]
+    if "en" in languages and len(languages) > 1:
+        runs.append(("lang:en-only", {"tasks": monolingual, "train_languages": ["en"]}))
+        if "crosslingual" in tasks:
+            runs.append(("lang:no-crosslingual", {"tasks": monolingual}))
+    return [Variant(BUDGET + run, "budget", s, {**overrides, **larger}, tuple(base["dims"]))
+            for run, overrides in runs for s in checked["seeds"]]
 
 
 BASE_KEYS = ("base_model", "tasks", "steps", "batch_size", "lr", "warmup_ratio", "scale", "dims", "sampler",
@@ -212,6 +263,20 @@ def grid_from_params(params: dict, data_dir) -> Grid:
     n_layers = json.loads(config.read_text())["num_hidden_layers"]
     smallest = min(len(load_task(Path(data_dir), t)["train"]) for t in base["tasks"])
     return Grid(base, expand_grid(grid_spec(params), languages, base, n_layers, smallest), n_layers, languages)
+
+
+def budget_words(settings: dict, base_steps: int, n_layers: int, tasks: list[str], budget_runs: list[Variant],
+                 variants: list[Variant]) -> dict[str, str]:
+    """The larger budget in the chapter's words (glued as ``bu_<name>``): its steps, trained
+    layers and single-task models, and its cost in training steps against the rest of the grid."""
+    rest = [v for v in variants if v.question != "budget"]
+    note = (f"It adds {len(budget_runs)} training runs of {settings['steps']} steps "
+            f"({len(budget_runs) * settings['steps']} steps, against {len(rest) * base_steps} for the grid's "
+            f"{len(rest)} other runs, each of its steps costlier with more layers trained); the text length is "
+            f"every variant's ({settings['max_seq_length']} tokens): it is not varied here."
+            if budget_runs else "Not run in this profile (budget is not among its questions).")
+    return {"steps": str(settings["steps"]), "trained": str(n_layers - settings["freeze_layers"]),
+            "tasks": ", ".join(tasks) or "no task", "note": note}
 
 
 def grid_table(variants: list[Variant]):

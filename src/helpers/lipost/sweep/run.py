@@ -1,7 +1,8 @@
 """Run the ablation grid: each variant is one call of :func:`helpers.lipost.experiment.train_and_score`.
 
 A variant's record lives in ``runs/<profile>/lipost/ablations/<slug>/``: its training log
-(``training/train_log.csv``), its result rows (``rows.csv``), its training summary
+(``training/train_log.csv``), its result rows (``rows.csv``), each query's and item's score
+(``units.parquet``, :mod:`helpers.lipost.evaluation.units`), its training summary
 (``summary.json``) and ``variant.json`` (resolved settings, scoring spec, key, wall time),
 written last, so an interrupted variant never counts as done. A variant whose key
 (:func:`helpers.fingerprint.variant_key`: its settings and scoring, the code they run, the
@@ -26,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.fingerprint import variant_key
+from helpers.lipost.evaluation.units import read_units, write_units
 from helpers.lipost.experiment import Scoring, train_and_score
 from helpers.lipost.sweep.grid import Variant
 from helpers.lipost.sweep.records import RECORD_FILES
@@ -33,6 +35,7 @@ from helpers.lipost.training.config import TrainConfig, make_config
 from helpers.paths import atomic_write_bytes, atomic_write_text
 from helpers.pipeline.executor import Job, run_jobs
 
+UNITS_FILE = "units.parquet"  # a variant's per-unit scores, beside its rows
 EXPERIMENT_MODULES = ["helpers.lipost.experiment"]  # the code a variant runs (followed through its imports)
 
 
@@ -69,7 +72,7 @@ def finished_record(root: Path, settings: TrainConfig, scoring: Scoring, folder:
     record_path = Path(folder) / "variant.json"
     if record_path.exists():
         previous = json.loads(record_path.read_text())
-        if previous.get("key") == key and (Path(folder) / "rows.csv").exists():
+        if previous.get("key") == key and all((Path(folder) / n).exists() for n in ("rows.csv", UNITS_FILE)):
             return key, previous
     return key, None
 
@@ -96,6 +99,7 @@ def run_variant(root: Path, variant: Variant, settings: TrainConfig, scoring: Sc
     shutil.rmtree(folder / "training" / "checkpoints", ignore_errors=True)  # never resumed: the trainer's empty folder
     atomic_write_text(folder / "summary.json", json.dumps(outcome.summary, indent=1))
     atomic_write_text(folder / "rows.csv", pd.DataFrame(outcome.rows).to_csv(index=False))
+    write_units(folder / UNITS_FILE, pd.DataFrame(outcome.units).assign(run=variant.run, seed=variant.seed))
     record = _record(variant, key, time.time() - start, settings, scoring)
     atomic_write_text(record_path, json.dumps(record, indent=1))
     return {**record, "reused": False}
@@ -106,7 +110,7 @@ def copy_variant(variant: Variant, source_folder: Path, folder: Path, source: Va
     summary and training log are copied (the rows are relabelled when collected)."""
     record_path = folder / "variant.json"
     record_path.unlink(missing_ok=True)
-    for name in RECORD_FILES[1:]:
+    for name in (*RECORD_FILES[1:], UNITS_FILE):
         atomic_write_bytes(folder / name, (source_folder / name).read_bytes())
     log(f"  {variant.run} (seed {variant.seed}): the same run as {source.run}, copied")
     origin = json.loads((source_folder / "variant.json").read_text())
@@ -179,6 +183,18 @@ def collect_rows(run_dir: Path, variants: list[Variant]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def collect_units(run_dir: Path, variants: list[Variant]) -> pd.DataFrame:
+    """Every variant's per-unit scores, relabelled as :func:`collect_rows` relabels its rows."""
+    frames = []
+    for v in variants:
+        units = read_units(variant_folder(run_dir, v) / UNITS_FILE)
+        units["run"], units["seed"] = v.run, v.seed
+        if v.run == "dim:matryoshka":
+            units["run"] = "dim:" + units["model"].str.removeprefix("finetuned-") + "-matryoshka"
+        frames.append(units)
+    return pd.concat(frames, ignore_index=True)
+
+
 def collect_summaries(run_dir: Path, variants: list[Variant]) -> pd.DataFrame:
     """Each variant's training summary (seconds, steps, tokens, trainable parameters)."""
     rows = []
@@ -189,9 +205,10 @@ def collect_summaries(run_dir: Path, variants: list[Variant]) -> pd.DataFrame:
 
 
 def score_untuned(base_model: str, dims: list[int], data_dir: Path, max_seq_length: int, max_rows: int,
-                  seed: int, cache_layers: int) -> pd.DataFrame:
+                  seed: int, cache_layers: int, units: list[dict] | None = None) -> pd.DataFrame:
     """The evaluation-only variant: the un-tuned base model at each size, on the same rows
-    as every trained variant (``run = untuned``, models ``untuned-<d>``)."""
+    as every trained variant (``run = untuned``, models ``untuned-<d>``); ``units``
+    receives its per-unit scores."""
     from helpers.fingerprint import model_key
     from helpers.lipost.models import load_model, model_path
     from helpers.lipost.models.frozen_cache import FrozenPrefixCache
@@ -201,7 +218,7 @@ def score_untuned(base_model: str, dims: list[int], data_dir: Path, max_seq_leng
     cache = FrozenPrefixCache(model, cache_layers) if cache_layers else None
     rows = score_trained(model, dims, data_dir, model_key(model_path(base_model)), max_seq_length,
                          probe=False, probe_max_train=0, seed=seed, max_rows=max_rows or None, prefix="untuned",
-                         prefix_cache=cache)
+                         prefix_cache=cache, units=units)
     return pd.DataFrame(rows).assign(run="untuned", seed=seed)
 
 

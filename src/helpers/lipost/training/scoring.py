@@ -40,7 +40,7 @@ def remember_tokens(model) -> None:
 
 def score_trained(model, dims: list[int], data_dir: Path, fingerprint: str | None, max_seq_length: int,
                   probe: bool, probe_max_train: int, seed: int, max_rows: int | None = None,
-                  prefix: str = "finetuned", prefix_cache=None) -> list[dict]:
+                  prefix: str = "finetuned", prefix_cache=None, units: list[dict] | None = None) -> list[dict]:
     """Rows of the suite for ``model`` named ``<prefix>-<d>`` for every ``d`` in ``dims``.
 
     A size smaller than the model's output is its first ``d`` coordinates, re-normalised
@@ -48,7 +48,8 @@ def score_trained(model, dims: list[int], data_dir: Path, fingerprint: str | Non
     model that ends in a learned projection). Each text is encoded once for all sizes; with
     ``max_rows`` (a sample shared by many models) its batches are tokenised once per process.
     ``prefix_cache`` (a :class:`~helpers.lipost.models.frozen_cache.FrozenPrefixCache` of
-    ``model``) serves the frozen bottom layers while the model encodes.
+    ``model``) serves the frozen bottom layers while the model encodes. ``units``: a list
+    that receives each query's and item's score at every size (see the suite).
     """
     full = model.get_embedding_dimension()
     too_large = [d for d in dims if d > full]
@@ -62,5 +63,5 @@ def score_trained(model, dims: list[int], data_dir: Path, fingerprint: str | Non
     for dim in dims:  # every size reads the same full embeddings: one encoding per text
         encoder = shared.resized(None if dim == full else dim, f"{prefix}-{dim}")
         rows += evaluate(encoder, data_dir, probe=probe, probe_max_train=probe_max_train, seed=seed,
-                         max_rows=max_rows)
+                         max_rows=max_rows, units=units)
     return rows
