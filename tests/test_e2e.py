@@ -82,7 +82,7 @@ def test_ci_chapters_show_the_numbers_of_the_run(ci_run):
     assert ("search", "finetuned-50") in shown and ("topic", "all-mpnet-base-v2") in shown
     for (task, model), value in shown.items():
         row = main[(main["task"] == task) & (main["model"] == model)]
-        assert len(row) == 1 and round(float(row["value"].iloc[0]), 3) == pytest.approx(value), (task, model)
+        assert len(row) >= 1 and round(float(row["value"].mean()), 3) == pytest.approx(value), (task, model)
     claims = read_claims(run_dir)
     assert list(claims["number"]) == [1, 2, 3, 4] and set(claims["verdict"]) <= set(VERDICTS)
     for claim in claims.itertuples():
