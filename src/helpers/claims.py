@@ -236,10 +236,10 @@ class Practice:
             raise ClaimError(f"practice {self.practice[:40]!r}: grade {self.grade!r} is not one of {list(GRADES)}")
 
 
-CLAIM_COLUMNS = {"number": "claim", "claim": "the claim", "paper": "the paper reports",
-                 "measured": "measured here", "test": "the test", "interval": "uncertainty", "verdict": "verdict",
-                 "shown_in": "shown in"}
-"""The claim table's columns as the book prints them (field -> heading)."""
+CLAIM_COLUMNS = {"number": "claim", "claim": "the claim", "verdict": "verdict", "paper": "the paper reports",
+                 "measured": "measured here", "interval": "uncertainty", "test": "the test", "shown_in": "shown in"}
+"""The claim table's columns as the book prints them (field -> heading): the verdict next to
+the claim, so a reader sees it first, then the numbers, their uncertainty and the test."""
 
 PRACTICE_COLUMNS = {"practice": "practice", "evidence": "evidence (this run)", "grade": "grade"}
 """The practice table's columns as the book prints them (field -> heading)."""
