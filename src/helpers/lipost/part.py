@@ -24,7 +24,7 @@ SIZES = {
                     "probe_max_train": 10, "val_max_rows": 10, "pca_fit_per_task": 10},
     "04_ablations": {"steps": 1, "batch_size": 4, "max_pairs_per_task": 40, "seeds": Items(1),
                      "grid_dims": Items(1), "grid_scales": Items(1), "grid_unfrozen": Items(1),
-                     "grid_fractions": Items(1), "eval_max_rows": 12},
+                     "grid_fractions": Items(1), "grid_budget_tasks": Items(1), "eval_max_rows": 12},
     "05_visualizations": {"max_points": 50},
 }
 """The parameters that are sizes, with the least each shrinks to in ``full-small`` (its floor,
