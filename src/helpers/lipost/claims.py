@@ -258,8 +258,15 @@ def practice_rows(data: Inputs) -> list[Practice]:
                     f"{label}: the settings tried score alike")
         out.append(_practice(practice, f"variant vs base per in-domain task (Holm): {text}",
                              [UNDECIDED] if not c["win"] + c["loss"] else [PASS], 1))
+    pts = None
     if "unfrozen" in asked:
         pts = A.unfrozen_points(s, data.summaries, data.n_layers, data.base["freeze_layers"], tasks, full)
+        pts = pts.dropna(subset=["value"])
+        if pts.empty:  # e.g. every layer already trained in the base (full's shape): no depth to compare
+            out.append(_practice("Layers to train on a CPU budget: not measured in this run",
+                                 "no layer-depth variant was scored beside the base", [UNDECIDED], 1))
+            pts = None
+    if pts is not None:
         text = "; ".join(f"{int(r.unfrozen)} layers: {r.value:.3f} at {r.sec_per_step:.2f} s/step"
                          for r in pts.itertuples())
         best = pts.loc[pts["value"].idxmax()]
