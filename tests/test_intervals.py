@@ -74,3 +74,12 @@ def test_a_bounded_statistic_keeps_its_interval_in_range():
     share = seed_interval([0.9, 1.0, 1.0, 0.7], bounds=(0.0, 1.0))
     assert share.high == 1.0 and seed_interval([0.9, 1.0, 1.0, 0.7]).high > 1.0
     assert share.low == seed_interval([0.9, 1.0, 1.0, 0.7]).low
+
+
+def test_either_side_may_be_the_one_without_seeds():
+    rng = np.random.default_rng(4)
+    base = rng.random(200)
+    seeded = np.stack([base + shift for shift in (0.02, 0.04, 0.06)])
+    forward, backward = paired_bootstrap(seeded, base, seed=1), paired_bootstrap(base, seeded, seed=1)
+    assert backward.estimate == pytest.approx(-forward.estimate)
+    assert (backward.low, backward.high) == pytest.approx((-forward.high, -forward.low))

@@ -145,17 +145,16 @@ def paired_bootstrap(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.nd
     """Mean paired difference ``a - b`` over units, with a percentile-bootstrap interval.
 
     ``a`` and ``b`` hold one score per unit (a query's reciprocal rank, an item's
-    correctness), shape ``(units,)``, or per seed and unit, shape ``(seeds, units)``; ``b``
-    may be ``(units,)`` beside a seeded ``a`` (a baseline without seeds). With seeds, each
+    correctness), shape ``(units,)``, or per seed and unit, shape ``(seeds, units)``; either
+    side may be ``(units,)`` beside a seeded other (a baseline without seeds). With seeds, each
     resample draws seeds and units with replacement (the same units for both sides), so
     the interval reflects both sources of spread. ``statistic`` maps the differences of
     one resample to a number (default: their mean); the estimate is it on the data.
     """
     left, right = _values(a, "paired_bootstrap a"), _values(b, "paired_bootstrap b")
-    if left.ndim == 1:
-        left = left[None, :]
-    if right.ndim == 1 and right.shape[0] == left.shape[1]:
-        right = np.broadcast_to(right, left.shape)
+    left, right = (side[None, :] if side.ndim == 1 else side for side in (left, right))
+    if left.shape[1] == right.shape[1] and 1 in (left.shape[0], right.shape[0]):  # one side without seeds
+        left, right = np.broadcast_arrays(left, right)
     if left.shape != right.shape:
         raise IntervalError(f"paired_bootstrap: shapes {left.shape} and {right.shape} do not pair")
     seeds, units = left.shape

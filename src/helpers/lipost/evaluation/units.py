@@ -105,13 +105,9 @@ def paired(units: pd.DataFrame, a: Side, b: Side, task: str, metric: str, lang: 
     left, right = scores(units, a.run, a.model, task, metric, lang), scores(units, b.run, b.model, task, metric, lang)
     if not left.size or not right.size:
         return None
-    if left.shape[0] < right.shape[0]:  # the seeded side first; the single-seed side pairs with every seed
-        interval = paired_bootstrap(right, left[0] if left.shape[0] == 1 else left, seed=seed)
-        return Interval(-interval.estimate, -interval.high, -interval.low, interval.level, interval.method,
-                        interval.n, interval.p)
-    if right.shape[0] not in (1, left.shape[0]):
-        right = right[:1]
-    return paired_bootstrap(left, right[0] if right.shape[0] == 1 else right, seed=seed)
+    if 1 not in (left.shape[0], right.shape[0]) and left.shape[0] != right.shape[0]:
+        right = right[:1]  # seeds that do not pair: the other side's first seed against every seed of this one
+    return paired_bootstrap(left, right, seed=seed)  # a single-seed side pairs with every seed of the other
 
 
 def family(units: pd.DataFrame, comparisons: list[tuple[str, Side, Side, str, str, str]]) -> pd.DataFrame:
